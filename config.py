@@ -1,0 +1,64 @@
+"""Configuration from the environment.
+
+Every setting has a default that runs the embedded setup: an SQLite file under
+``instance/``, Europe/Tallinn, mail captured to ``instance/mail`` when no SMTP
+server is configured. Flask-Mail's own variable names are used for mail.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("SCHEDULER_INSTANCE", ROOT / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE / 'scheduler.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    TIMEZONE = os.environ.get("SCHEDULER_TIMEZONE", "Europe/Tallinn")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    UID_DOMAIN = os.environ.get("UID_DOMAIN", "elvl-scheduler.ee")
+    # How far ahead series are materialised as event rows.
+    HORIZON_MONTHS = _int("SCHEDULER_HORIZON_MONTHS", 24)
+
+    BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "et")
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("et", "en", "ru")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "scheduler@elvl.ee")
+    # With no MAIL_SERVER, messages are written here as .eml files instead of sent.
+    MAIL_CAPTURE_DIR = os.environ.get("MAIL_CAPTURE_DIR", str(INSTANCE / "mail"))
+
+    # Run APScheduler inside the web process (embedded default); production runs `flask worker`.
+    SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
+
+    WTF_CSRF_ENABLED = _bool("WTF_CSRF_ENABLED", True)
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    WTF_CSRF_ENABLED = False
+    SCHEDULER_EMBEDDED = False

@@ -1,0 +1,125 @@
+"""ELVL event and network-meeting scheduler: application factory.
+
+Each feature lives in its own sub-package (``scheduler/<feature>/``). The factory
+discovers them: a ``models`` module is imported so its tables join the metadata, a
+``blueprint`` module's ``bp`` is registered, a ``cli`` module's ``commands`` (a click
+group or a list of them) are added to ``flask``, and an ``init_app(app)`` in the
+package itself is called. Adding a feature touches no central list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from .extensions import babel, csrf, db, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+_NOT_FEATURES = {"core", "extensions"}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object("config.Config")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app)
+    for module in feature_modules():
+        _wire_feature(app, module)
+    return app
+
+
+def feature_modules() -> list[str]:
+    package_dir = Path(__file__).resolve().parent
+    return sorted(
+        name
+        for _, name, is_pkg in pkgutil.iter_modules([str(package_dir)])
+        if is_pkg and name not in _NOT_FEATURES
+    )
+
+
+def _optional_import(dotted: str):
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError as error:
+        if error.name == dotted:
+            return None
+        raise
+
+
+def _wire_feature(app: Flask, name: str) -> None:
+    package = importlib.import_module(f"{__name__}.{name}")
+    _optional_import(f"{__name__}.{name}.models")
+    blueprint = _optional_import(f"{__name__}.{name}.blueprint")
+    if blueprint is not None:
+        app.register_blueprint(blueprint.bp)
+    cli = _optional_import(f"{__name__}.{name}.cli")
+    if cli is not None:
+        commands = cli.commands if isinstance(cli.commands, list | tuple) else [cli.commands]
+        for command in commands:
+            app.cli.add_command(command)
+    if hasattr(package, "init_app"):
+        package.init_app(app)
+
+
+def _select_locale() -> str:
+    languages = babel_languages()
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def babel_languages() -> tuple[str, ...]:
+    from flask import current_app
+
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(ROOT / "scheduler" / "translations"),
+    )
+    mail.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    _sqlite_pragmas(app)
+
+    @app.context_processor
+    def _languages():
+        from flask_babel import get_locale
+
+        return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - trivial
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()

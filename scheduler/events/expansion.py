@@ -1,0 +1,163 @@
+"""Materialise a series' occurrences as event rows, diffing by original start.
+
+The rules of the diff:
+- an occurrence the rule produces and no row holds yet → a new planned row;
+- a row the rule still produces → kept; its start follows the rule (e.g. a holiday
+  move) unless a person overrode it; one the rule had withdrawn is planned again;
+- a row the rule no longer produces → kept and marked out of rule; if it is still
+  plain (no override, no outcome) it is cancelled, so subscribers drop it. Rows are
+  never deleted, so attendance, "held" and reminders are never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from ..core.time import local_midnight, parse_local_datetime, utcnow
+from ..extensions import db
+from ..recurrence import DateRange, Occurrence, RecurrenceSpec, expand
+from . import signals
+from .models import Event, EventStatus, Series
+
+
+@dataclass
+class ExpansionReport:
+    created: int = 0
+    moved: int = 0
+    withdrawn: int = 0
+    restored: int = 0
+    kept: int = 0
+    unchanged: int = 0
+    events: list[Event] = field(default_factory=list, repr=False)
+
+    def __iadd__(self, other: ExpansionReport) -> ExpansionReport:
+        for name in ("created", "moved", "withdrawn", "restored", "kept", "unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+def spec_for(series: Series) -> RecurrenceSpec:
+    tz = series.timezone
+    start = parse_local_datetime(f"{series.start_date.isoformat()}T{series.start_time:%H:%M}", tz)
+    bounds = None
+    if series.bound_start or series.bound_end:
+        bounds = DateRange(series.bound_start or date.min, series.bound_end or date.max)
+    return RecurrenceSpec(
+        start=start,
+        duration=timedelta(minutes=series.duration_minutes),
+        rule=series.rule or None,
+        rdates=tuple(parse_local_datetime(text, tz) for text in series.rdates or ()),
+        exdates=tuple(parse_local_datetime(text, tz) for text in series.exdates or ()),
+        pauses=tuple(DateRange.parse(text) for text in series.pauses or ()),
+        holidays=series.holiday_policy,
+        bounds=bounds,
+        tz=tz,
+    )
+
+
+def expansion_window(series: Series, horizon_end: datetime) -> tuple[datetime, datetime]:
+    start = local_midnight(series.start_date, series.timezone)
+    end = horizon_end
+    if series.bound_end is not None:
+        end = min(end, local_midnight(series.bound_end + timedelta(days=1), series.timezone))
+    return start, end
+
+
+def default_horizon(months: int = 24, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) + relativedelta(months=months)
+
+
+def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
+    window_start, window_end = expansion_window(series, horizon_end)
+    report = ExpansionReport()
+    if window_end <= window_start:
+        return report
+    wanted = {
+        occurrence.original_start.astimezone(window_start.tzinfo): occurrence
+        for occurrence in expand(spec_for(series), window_start, window_end)
+    }
+    wanted_utc = {_utc(key): occ for key, occ in wanted.items()}
+    existing = {
+        event.original_start: event
+        for event in Event.query.filter(
+            Event.series_id == series.id,
+            Event.original_start >= window_start,
+            Event.original_start < window_end,
+        )
+    }
+    now = utcnow()
+    for key, occurrence in wanted_utc.items():
+        event = existing.get(key)
+        if event is None:
+            report.events.append(_create(series, occurrence, now))
+            report.created += 1
+        else:
+            _refresh(event, occurrence, now, report)
+    for key, event in existing.items():
+        if key not in wanted_utc:
+            _withdraw(event, now, report)
+    return report
+
+
+def _utc(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value.astimezone(UTC)
+
+
+def _create(series: Series, occurrence: Occurrence, now: datetime) -> Event:
+    event = Event(
+        series=series,
+        original_start=_utc(occurrence.original_start),
+        start=_utc(occurrence.start),
+        end=_utc(occurrence.end),
+        status=EventStatus.PLANNED,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(event)
+    db.session.flush()
+    signals.occurrence_scheduled.send(event)
+    return event
+
+
+def _refresh(event: Event, occurrence: Occurrence, now: datetime, report: ExpansionReport) -> None:
+    if not event.in_rule:
+        event.in_rule = True
+        if event.status == EventStatus.CANCELLED and not event.is_overridden:
+            event.status = EventStatus.PLANNED
+            event.sequence += 1
+            event.updated_at = now
+            report.restored += 1
+            signals.occurrence_restored.send(event)
+    if event.is_overridden or event.has_outcome:
+        report.unchanged += 1
+        return
+    new_start, new_end = _utc(occurrence.start), _utc(occurrence.end)
+    if (event.start, event.end) == (new_start, new_end):
+        report.unchanged += 1
+        return
+    previous_start, previous_end = event.start, event.end
+    event.start, event.end = new_start, new_end
+    event.sequence += 1
+    event.updated_at = now
+    report.moved += 1
+    signals.occurrence_moved.send(event, previous_start=previous_start, previous_end=previous_end)
+
+
+def _withdraw(event: Event, now: datetime, report: ExpansionReport) -> None:
+    if not event.in_rule:
+        report.kept += 1
+        return
+    event.in_rule = False
+    if event.is_overridden or event.has_outcome or event.status == EventStatus.CANCELLED:
+        report.kept += 1
+        return
+    event.status = EventStatus.CANCELLED
+    event.sequence += 1
+    event.updated_at = now
+    report.withdrawn += 1
+    signals.occurrence_cancelled.send(event, reason="rule")

@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.time import utcnow
+from ..core.types import UTCDateTime
+from ..extensions import db
+from ..organisations.models import Organisation
+from ..plans.models import Activity, Plan
+
+EVENT_TYPES = (
+    "info_day",
+    "training",
+    "study_trip",
+    "network_meeting",
+    "club",
+    "excursion",
+    "info_session",
+    "conference",
+    "counselling",
+    "other",
+)
+
+
+def _enum(cls: type[enum.Enum], length: int = 16) -> Enum:
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class EventStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    NOT_HELD = "not_held"
+    CANCELLED = "cancelled"
+
+
+class Series(db.Model):
+    """A recurring (or one-off) activity item: its rule lives here, its occurrences are events."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable key from the plan file (e.g. "tartu-club-et"); unique across plans.
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str | None] = mapped_column(String(300))
+    title_ru: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    event_type: Mapped[str] = mapped_column(String(32))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    location: Mapped[str | None] = mapped_column(String(300))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Tallinn")
+    start_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    rule: Mapped[str | None] = mapped_column(String(500))
+    rdates: Mapped[list[str]] = mapped_column(JSON, default=list)  # local ISO datetimes
+    exdates: Mapped[list[str]] = mapped_column(JSON, default=list)  # local ISO datetimes
+    pauses: Mapped[list[str]] = mapped_column(JSON, default=list)  # "YYYY-MM-DD/YYYY-MM-DD"
+    holiday_policy: Mapped[str] = mapped_column(String(8), default="keep")
+    bound_start: Mapped[date | None] = mapped_column(Date)
+    bound_end: Mapped[date | None] = mapped_column(Date)
+    # Per-series reminder overrides (see the reminders feature); None: the configured default.
+    reminder_policy: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    plan: Mapped[Plan | None] = relationship()
+    activity: Mapped[Activity | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    events: Mapped[list[Event]] = relationship(
+        back_populates="series", order_by="Event.original_start", passive_deletes=True
+    )
+
+    def title_for(self, locale: str = "et") -> str:
+        return {"en": self.title_en, "ru": self.title_ru}.get(locale) or self.title
+
+
+class Event(db.Model):
+    """One occurrence of a series, keyed by (series, original start) — the RECURRENCE-ID."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        UniqueConstraint("series_id", "original_start"),
+        Index("ix_event_start", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"))
+    original_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.PLANNED)
+    # True once a person moved or edited this single occurrence: re-expansion leaves it alone.
+    is_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False when the current rule no longer produces this occurrence but it was kept
+    # because it holds an outcome or an override.
+    in_rule: Mapped[bool] = mapped_column(Boolean, default=True)
+    title: Mapped[str | None] = mapped_column(String(300))  # override of the series title
+    location: Mapped[str | None] = mapped_column(String(300))  # override of the series location
+    attendance: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    series: Mapped[Series] = relationship(back_populates="events")
+    participants: Mapped[list[Organisation]] = relationship(
+        secondary="event_participation", order_by="Organisation.slug"
+    )
+
+    @property
+    def has_outcome(self) -> bool:
+        return self.status in (EventStatus.HELD, EventStatus.NOT_HELD) or bool(
+            self.attendance or self.participants
+        )
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.series.title
+
+    @property
+    def display_location(self) -> str | None:
+        return self.location or self.series.location
+
+
+class EventParticipation(db.Model):
+    """A local government that took part in a held event (one "osaluskord")."""
+
+    __tablename__ = "event_participation"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)

@@ -1,0 +1,1 @@
+"""Indicators of the plan and their targets; held events count toward them."""

@@ -1,0 +1,1 @@
+"""Organisations: ELVL, partner KOVs, every Estonian local government, and partnerships."""

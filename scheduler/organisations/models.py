@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class OrganisationKind(enum.StrEnum):
+    IMPLEMENTER = "implementer"
+    PARTNER = "partner"
+    KOV = "kov"
+    OTHER = "other"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        Enum(OrganisationKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    # EHAK code of a local government (e.g. "0793" for Tartu city); None for ELVL and others.
+    ehak_code: Mapped[str | None] = mapped_column(String(8), unique=True)
+    county_code: Mapped[str | None] = mapped_column(String(8))
+
+    partnerships: Mapped[list[Partnership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="Partnership.start"
+    )
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.ehak_code is not None
+
+    def is_partner_on(self, day: date) -> bool:
+        return any(p.covers(day) for p in self.partnerships)
+
+    def display_name(self, locale: str = "et") -> str:
+        return self.name_en if locale != "et" and self.name_en else self.name
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.slug}>"
+
+
+class Partnership(db.Model):
+    """A period during which a local government is a programme partner."""
+
+    __tablename__ = "partnership"
+    __table_args__ = (UniqueConstraint("organisation_id", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="partnerships")
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)

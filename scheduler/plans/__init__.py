@@ -1,0 +1,1 @@
+"""Yearly action plans: activities with codes, series with cadences, indicators with targets."""

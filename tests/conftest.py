@@ -1,0 +1,95 @@
+"""Fixtures shared by the whole suite.
+
+Database tests run twice, on SQLite and on PostgreSQL (127.0.0.1:5432, database ``test``,
+one schema per test worker). PostgreSQL being unreachable is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from config import TestConfig
+from scheduler import create_app
+from scheduler.extensions import db
+
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _config(url: str, **extra) -> dict:
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=url, **extra)
+    return config
+
+
+def _postgres_schema_url(schema: str) -> str:
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A database with the current schema, shared by the tests of one worker and backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        cleanup = None
+    else:
+        schema = f"test_{uuid.uuid4().hex[:12]}"
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        url = _postgres_schema_url(schema)
+
+        def cleanup():
+            with engine.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            engine.dispose()
+
+    app = create_app(_config(url))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    if cleanup:
+        cleanup()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(_config(database_url, MAIL_CAPTURE_DIR=str(tmp_path / "mail")))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def backend(app) -> str:
+    return db.engine.dialect.name
