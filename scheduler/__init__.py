@@ -108,7 +108,13 @@ def _init_extensions(app: Flask) -> None:
     def _languages():
         from flask_babel import get_locale
 
-        return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}
+        from .core.web import nav_links
+
+        return {
+            "languages": app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "nav_links": nav_links(app),
+        }
 
 
 def _sqlite_pragmas(app: Flask) -> None:
