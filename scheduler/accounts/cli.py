@@ -1,0 +1,54 @@
+"""`flask users …`: create and list the people who sign in."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from ..organisations.models import Organisation
+from .models import Role, User, find_user
+
+users_group = click.Group("users", help="People who sign in.")
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="organiser",
+              show_default=True)
+@click.option("--org", help="Organisation slug (coordinators and organisers).")
+@click.option("--name")
+@click.option("--locale", type=click.Choice(["et", "en", "ru"]), default="et", show_default=True)
+@click.option("--password", help="Set a password (prompted for when omitted with --prompt).")
+@click.option("--prompt", is_flag=True, help="Ask for the password.")
+@with_appcontext
+def create_command(email, role, org, name, locale, password, prompt) -> None:
+    """Create or update the user EMAIL."""
+    if prompt:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    organisation = None
+    if org:
+        organisation = db.session.query(Organisation).filter_by(slug=org).one_or_none()
+        if organisation is None:
+            raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
+    if Role(role) == Role.COORDINATOR and organisation is None:
+        raise click.BadParameter("a coordinator needs --org", param_hint="--org")
+    user = find_user(email) or User(email=email.strip().lower())
+    user.role, user.organisation, user.locale = Role(role), organisation, locale
+    user.name = name or user.name
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"{user.email}: {user.role.value}{' of ' + org if org else ''}")
+
+
+@users_group.command("list")
+@with_appcontext
+def list_command() -> None:
+    for user in db.session.query(User).order_by(User.email):
+        org = user.organisation.slug if user.organisation else "-"
+        click.echo(f"{user.email:<40} {user.role.value:<12} {org:<10} {user.locale}")
+
+
+commands = [users_group]
