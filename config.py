@@ -56,6 +56,24 @@ class Config:
 
     WTF_CSRF_ENABLED = _bool("WTF_CSRF_ENABLED", True)
 
+    # Reminders (docs/reminders.md); Series.reminder_policy may override the first four per series.
+    REMINDER_OFFSETS_DAYS = tuple(
+        int(d) for d in os.environ.get("REMINDER_OFFSETS_DAYS", "7,1").split(",") if d.strip()
+    )
+    REMINDER_HOUR = _int("REMINDER_HOUR", 9)  # local time of the series
+    FOLLOWUP_AFTER_HOURS = float(os.environ.get("FOLLOWUP_AFTER_HOURS", "2"))
+    FOLLOWUP_ENABLED = _bool("FOLLOWUP_ENABLED", True)
+    FOLLOWUP_MAX_DELAY_DAYS = _int("FOLLOWUP_MAX_DELAY_DAYS", 14)  # later than this: not sent
+    FOLLOWUP_LINK_MAX_AGE_DAYS = _int("FOLLOWUP_LINK_MAX_AGE_DAYS", 60)
+    DISPATCH_BATCH_SIZE = _int("DISPATCH_BATCH_SIZE", 50)
+    DISPATCH_LEASE_SECONDS = _int("DISPATCH_LEASE_SECONDS", 300)
+    DISPATCH_MAX_ATTEMPTS = _int("DISPATCH_MAX_ATTEMPTS", 8)
+    DISPATCH_BACKOFF_SECONDS = _int("DISPATCH_BACKOFF_SECONDS", 60)  # doubled per attempt
+    DISPATCH_BACKOFF_MAX_SECONDS = _int("DISPATCH_BACKOFF_MAX_SECONDS", 3600)
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
+    # The embedded clock takes this lock so that only one web process runs the jobs.
+    SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE", str(INSTANCE / "scheduler.lock"))
+
 
 class TestConfig(Config):
     TESTING = True

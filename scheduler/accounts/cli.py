@@ -14,8 +14,9 @@ users_group = click.Group("users", help="People who sign in.")
 
 @users_group.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="organiser",
-              show_default=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="organiser", show_default=True
+)
 @click.option("--org", help="Organisation slug (coordinators and organisers).")
 @click.option("--name")
 @click.option("--locale", type=click.Choice(["et", "en", "ru"]), default="et", show_default=True)

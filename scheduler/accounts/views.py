@@ -32,6 +32,11 @@ def logout():
 
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an absolute URL in ?next= would make the login an open redirect.
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+    if (
+        target
+        and not urlsplit(target).netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
         return target
     return url_for("events.index")

@@ -52,23 +52,38 @@ def event_as_dict(event: Event, tz: str = DEFAULT_TZ) -> dict:
 
 
 @events_group.command("list")
-@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="First local date (inclusive).")
-@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
-              help="Last local date (exclusive).")
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="First local date (inclusive).",
+)
+@click.option(
+    "--to",
+    "end",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last local date (exclusive).",
+)
 @click.option("--org", help="Organisation slug, e.g. tartu.")
 @click.option("--activity", help="Activity code; its sub-activities are included.")
 @click.option("--type", "event_type", help="Event type, e.g. club.")
 @click.option("--public-only", is_flag=True, help="Only public events.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @with_appcontext
 def list_command(start, end, org, activity, event_type, public_only, fmt) -> None:
     """List events that start in [--from, --to)."""
     _require_known(org, activity)
     event_filter = EventFilter(
-        start=start.date(), end=end.date(), org=org, activity=activity,
-        event_type=event_type, public_only=public_only,
+        start=start.date(),
+        end=end.date(),
+        org=org,
+        activity=activity,
+        event_type=event_type,
+        public_only=public_only,
     )
     events = list_events(event_filter)
     if fmt == "json":
@@ -77,7 +92,8 @@ def list_command(start, end, org, activity, event_type, public_only, fmt) -> Non
     for event in events:
         row = event_as_dict(event)
         click.echo(
-            f"{row['id']:>6}  {row['start'][:16]}  {row['org']:<9} {row['activity_code'] or '-':<10} "
+            f"{row['id']:>6}  {row['start'][:16]}  {row['org']:<9} "
+            f"{row['activity_code'] or '-':<10} "
             f"{row['type']:<15} {row['status']:<9} {row['title']}"
         )
     click.echo(f"{len(events)} event(s)", err=True)
@@ -89,9 +105,13 @@ def _require_known(org: str | None, activity: str | None) -> None:
 
     if org and db.session.query(Organisation).filter_by(slug=org).first() is None:
         raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
-    if activity and db.session.query(Activity).filter(
-        (Activity.code == activity) | Activity.code.startswith(f"{activity}.")
-    ).first() is None:
+    if (
+        activity
+        and db.session.query(Activity)
+        .filter((Activity.code == activity) | Activity.code.startswith(f"{activity}."))
+        .first()
+        is None
+    ):
         raise click.BadParameter(f"unknown activity code '{activity}'", param_hint="--activity")
 
 
@@ -102,7 +122,9 @@ def _change(action) -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"event {event.id}: {event.status.value}, {event.start.astimezone(zone()).isoformat()}")
+    click.echo(
+        f"event {event.id}: {event.status.value}, {event.start.astimezone(zone()).isoformat()}"
+    )
 
 
 @events_group.command("held")
@@ -113,9 +135,15 @@ def _change(action) -> None:
 @with_appcontext
 def held_command(event_id: int, attendance: int | None, kovs: str, note: str | None) -> None:
     """Record that EVENT_ID was held."""
-    _change(lambda: record_outcome(
-        get_event(event_id), held=True, attendance=attendance, kov_slugs=kovs.split(","), note=note
-    ))
+    _change(
+        lambda: record_outcome(
+            get_event(event_id),
+            held=True,
+            attendance=attendance,
+            kov_slugs=kovs.split(","),
+            note=note,
+        )
+    )
 
 
 @events_group.command("not-held")
@@ -134,6 +162,7 @@ def not_held_command(event_id: int, note: str | None) -> None:
 @with_appcontext
 def move_command(event_id: int, start: str, end: str | None) -> None:
     """Move one occurrence; the rest of its series stays as it is."""
+
     def action():
         event = get_event(event_id)
         tz = event.series.timezone

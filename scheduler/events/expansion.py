@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ..core.time import local_midnight, parse_local_datetime, utcnow
+from ..core.time import local_midnight, parse_local_datetime, utcnow, zone
 from ..extensions import db
 from ..recurrence import DateRange, Occurrence, RecurrenceSpec, expand
 from . import signals
@@ -89,6 +89,11 @@ def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
         )
     }
     now = utcnow()
+    for key, event in _pair_retimed(wanted_utc, existing, series.timezone).items():
+        # The series' time of day changed: same occurrence, new identity.
+        del existing[event.original_start]
+        event.original_start = key
+        existing[key] = event
     for key, occurrence in wanted_utc.items():
         event = existing.get(key)
         if event is None:
@@ -100,6 +105,25 @@ def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
         if key not in wanted_utc:
             _withdraw(event, now, report)
     return report
+
+
+def _pair_retimed(
+    wanted: dict[datetime, Occurrence], existing: dict[datetime, Event], tz: str
+) -> dict[datetime, Event]:
+    """Pair new occurrences with old rows of the same local day when only the time changed."""
+    local = zone(tz)
+    orphans: dict[date, list[Event]] = {}
+    for key, event in existing.items():
+        if key not in wanted:
+            orphans.setdefault(key.astimezone(local).date(), []).append(event)
+    pairs = {}
+    for key in wanted:
+        if key in existing:
+            continue
+        candidates = orphans.get(key.astimezone(local).date(), [])
+        if len(candidates) == 1:
+            pairs[key] = candidates.pop()
+    return pairs
 
 
 def _utc(value: datetime) -> datetime:

@@ -39,7 +39,9 @@ EVENT_TYPES = (
 
 
 def _enum(cls: type[enum.Enum], length: int = 16) -> Enum:
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 class EventStatus(enum.StrEnum):

@@ -104,7 +104,8 @@ def record_outcome(
         raise OccurrenceError("a cancelled event cannot be recorded as held or not held")
     if event.start > now:
         raise OccurrenceError(
-            f"the event starts {event.start.isoformat()}: its outcome can be recorded once it begins"
+            f"the event starts {event.start.isoformat()}: "
+            "its outcome can be recorded once it begins"
         )
     if attendance is not None and attendance < 0:
         raise OccurrenceError("attendance cannot be negative")

@@ -24,7 +24,12 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(OrganisationKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            OrganisationKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     # EHAK code of a local government (e.g. "0793" for Tartu city); None for ELVL and others.
     ehak_code: Mapped[str | None] = mapped_column(String(8), unique=True)

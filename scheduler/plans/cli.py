@@ -1,0 +1,75 @@
+"""`flask plan …`: load the yearly plan, roll it into the next year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..core.time import utcnow
+from .loader import builtin_plan_path, load_plan_file
+from .roll import RollError, roll_plan
+from .schema import PlanError
+
+plan_group = click.Group("plan", help="Load and roll yearly action plans.")
+
+
+@plan_group.command("load")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def load_command(file: Path | None) -> None:
+    """Validate and load FILE (default: the built-in 2024 plan). Safe to repeat."""
+    path = file or builtin_plan_path()
+    if not path.exists():
+        raise click.ClickException(f"{path}: no such file")
+    try:
+        report = load_plan_file(path)
+    except PlanError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(
+            f"{path}: {len(error.problems)} problem(s); nothing was loaded"
+        ) from error
+    click.echo(report.summary())
+
+
+@plan_group.command("roll")
+@click.argument("from_year", type=int)
+@click.option("--to", "to_year", type=int, required=True, help="The year to draft.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the draft plan file (default: instance/plans/plan-YEAR.yaml).",
+)
+@click.option("--load/--no-load", default=True, show_default=True, help="Load the draft too.")
+@with_appcontext
+def roll_command(from_year: int, to_year: int, output: Path | None, load: bool) -> None:
+    """Draft TO's plan from the loaded FROM_YEAR plan: same cadences, new dates, a draft."""
+    from flask import current_app
+
+    output = output or Path(current_app.instance_path) / "plans" / f"plan-{to_year}.yaml"
+    try:
+        roll_plan(from_year, to_year, output)
+    except RollError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"drafted {output}")
+    if load:
+        click.echo(load_plan_file(output).summary())
+
+
+@plan_group.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the built-in 2024 plan and draft the current year from it (the demo data)."""
+    click.echo(load_plan_file().summary())
+    this_year = utcnow().year
+    if this_year > 2024:
+        from flask import current_app
+
+        output = Path(current_app.instance_path) / "plans" / f"plan-{this_year}.yaml"
+        roll_plan(2024, this_year, output)
+        click.echo(load_plan_file(output).summary())
+
+
+commands = [plan_group]

@@ -1,0 +1,341 @@
+"""Load a plan file into the database: idempotent upserts, then expansion into event rows.
+
+Loading the same file twice changes nothing; loading an edited file updates rows in place
+(by organisation slug, activity code, series key, indicator code) and re-expands the
+series, which keeps held status, attendance and overrides (see events.expansion).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..core.time import utcnow
+from ..events.expansion import ExpansionReport, default_horizon, expand_series
+from ..events.models import Series
+from ..extensions import db
+from ..indicators.models import Indicator, IndicatorTarget
+from ..organisations.models import Organisation, OrganisationKind, Partnership
+from ..organisations.registry import estonian_local_governments
+from .models import Activity, Plan, PlanActivity
+from .schema import PlanDocument, SeriesEntry, activity_bounds, read_plan
+
+log = logging.getLogger(__name__)
+FINAL_TARGET_YEAR = 2029
+
+
+def builtin_plan_path() -> Path:
+    return Path(str(resources.files("scheduler.plans") / "data" / "plan-2024.yaml"))
+
+
+@dataclass
+class LoadReport:
+    plan_year: int
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    expansion: ExpansionReport = field(default_factory=ExpansionReport)
+
+    def count(self, kind: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        e = self.expansion
+        return bool(
+            self.created or self.updated or e.created or e.moved or e.withdrawn or e.restored
+        )
+
+    def summary(self) -> str:
+        parts = [f"plan {self.plan_year}"]
+        parts += [f"{n} {k} created" for k, n in sorted(self.created.items())]
+        parts += [f"{n} {k} updated" for k, n in sorted(self.updated.items())]
+        e = self.expansion
+        parts.append(
+            f"events: {e.created} new, {e.moved} moved, {e.withdrawn} withdrawn, "
+            f"{e.restored} restored, {e.unchanged + e.kept} unchanged"
+        )
+        if not self.changed:
+            parts.append("nothing changed")
+        return "; ".join(parts)
+
+
+def load_plan_file(path: Path | None = None, now: datetime | None = None) -> LoadReport:
+    path = path or builtin_plan_path()
+    document, raw = read_plan(path)
+    report = apply_plan(document, raw, source=str(path), now=now)
+    db.session.commit()
+    log.info("loaded %s: %s", path, report.summary())
+    return report
+
+
+def apply_plan(
+    document: PlanDocument, raw: dict, source: str, now: datetime | None = None
+) -> LoadReport:
+    report = LoadReport(plan_year=document.plan.year)
+    ensure_local_governments(report)
+    organisations = {
+        entry.slug: _upsert_organisation(entry, report) for entry in document.organisations
+    }
+    plan = _upsert_plan(document, raw, source, report)
+    activities = _upsert_activities(document, plan, organisations, report)
+    series = [
+        _upsert_series(entry, document, plan, activities, organisations, report)
+        for entry in document.series
+    ]
+    for entry in document.indicators:
+        _upsert_indicator(entry, report)
+    horizon = default_horizon(now=now)
+    for item in series:
+        report.expansion += expand_series(item, max(horizon, _end_of(document.plan.period.end)))
+    return report
+
+
+def _end_of(day: date) -> datetime:
+    from ..core.time import local_midnight
+
+    return local_midnight(date(day.year + 1, 1, 1))
+
+
+def _assign(row, report: LoadReport, what: str, **values) -> bool:
+    """Set changed attributes only, so an unchanged load writes nothing."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    if changed and row.id is not None:
+        report.count(what, created=False)
+    return changed
+
+
+def ensure_local_governments(report: LoadReport | None = None) -> None:
+    """All 79 Estonian local governments exist, so participations can name any of them."""
+    existing = {o.ehak_code: o for o in db.session.scalars(select(Organisation))}
+    by_slug = {o.slug: o for o in existing.values()}
+    for lg in estonian_local_governments():
+        org = existing.get(lg.ehak_code) or by_slug.get(lg.slug)
+        if org is None:
+            db.session.add(
+                Organisation(
+                    slug=lg.slug,
+                    name=lg.name_et,
+                    name_en=lg.name_en,
+                    kind=OrganisationKind.KOV,
+                    ehak_code=lg.ehak_code,
+                    county_code=lg.county_code,
+                )
+            )
+            if report:
+                report.count("local governments", created=True)
+        elif org.ehak_code is None:
+            org.ehak_code, org.county_code = lg.ehak_code, lg.county_code
+    db.session.flush()
+
+
+def _upsert_organisation(entry, report: LoadReport) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == entry.slug))
+    if org is None:
+        org = Organisation(slug=entry.slug)
+        db.session.add(org)
+        report.count("organisations", created=True)
+    _assign(
+        org,
+        report,
+        "organisations",
+        name=entry.name,
+        name_en=entry.name_en,
+        kind=OrganisationKind(entry.kind),
+    )
+    for period in entry.partnerships:
+        match = next((p for p in org.partnerships if p.start == period.start), None)
+        if match is None:
+            org.partnerships.append(Partnership(start=period.start, end=period.end))
+            report.count("partnerships", created=True)
+        else:
+            _assign(match, report, "partnerships", end=period.end)
+    db.session.flush()
+    return org
+
+
+def _upsert_plan(document: PlanDocument, raw: dict, source: str, report: LoadReport) -> Plan:
+    header = document.plan
+    plan = db.session.scalar(select(Plan).where(Plan.year == header.year))
+    if plan is None:
+        plan = Plan(year=header.year)
+        db.session.add(plan)
+        report.count("plans", created=True)
+    content_hash = hashlib.sha256(repr(sorted_items(raw)).encode()).hexdigest()
+    if _assign(
+        plan,
+        report,
+        "plans",
+        title=header.title,
+        period_start=header.period.start,
+        period_end=header.period.end,
+        is_draft=header.draft,
+        source=source,
+        content_hash=content_hash,
+    ):
+        plan.document = _jsonable(raw)
+        plan.loaded_at = utcnow()
+    db.session.flush()
+    return plan
+
+
+def sorted_items(value):
+    if isinstance(value, dict):
+        return sorted((str(k), sorted_items(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [sorted_items(v) for v in value]
+    return value
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _upsert_activities(document, plan, organisations, report) -> dict[str, Activity]:
+    activities: dict[str, Activity] = {}
+    for placed in document.all_activities():
+        entry = placed.entry
+        activity = db.session.scalar(select(Activity).where(Activity.code == entry.code))
+        if activity is None:
+            activity = Activity(code=entry.code)
+            db.session.add(activity)
+            report.count("activities", created=True)
+        parent = activities.get(placed.parent_code) if placed.parent_code else None
+        _assign(
+            activity,
+            report,
+            "activities",
+            title=entry.title,
+            title_en=entry.title_en,
+            description=entry.description,
+            organisation=organisations[placed.organisation],
+            timeframe_start=entry.timeframe.start,
+            timeframe_end=entry.timeframe.end,
+            parent=parent,
+        )
+        db.session.flush()
+        link = db.session.scalar(
+            select(PlanActivity).where(
+                PlanActivity.plan_id == plan.id, PlanActivity.activity_id == activity.id
+            )
+        )
+        if link is None:
+            db.session.add(
+                PlanActivity(
+                    plan=plan, activity=activity, start=entry.dates.start, end=entry.dates.end
+                )
+            )
+        else:
+            _assign(link, report, "activity dates", start=entry.dates.start, end=entry.dates.end)
+        activities[entry.code] = activity
+    db.session.flush()
+    return activities
+
+
+def _upsert_series(
+    entry: SeriesEntry, document: PlanDocument, plan, activities, organisations, report
+) -> Series:
+    placed = {p.entry.code: p for p in document.all_activities()}[entry.activity]
+    bounds = activity_bounds(placed.entry)
+    series = db.session.scalar(select(Series).where(Series.key == entry.key))
+    is_new = series is None
+    if is_new:
+        series = Series(key=entry.key, revision=1)
+        db.session.add(series)
+        report.count("series", created=True)
+    values = dict(
+        plan=plan,
+        activity=activities[entry.activity],
+        organisation=organisations[entry.organisation or placed.organisation],
+        title=entry.title,
+        title_en=entry.title_en,
+        title_ru=entry.title_ru,
+        description=entry.description,
+        event_type=entry.type,
+        languages=list(entry.languages),
+        location=entry.location,
+        online_url=entry.online_url,
+        organisers=list(entry.organisers),
+        is_public=entry.public,
+        timezone=entry.timezone or document.plan.timezone,
+        start_date=entry.start.date(),
+        start_time=entry.start.time().replace(tzinfo=None),
+        duration_minutes=entry.duration,
+        rule=entry.rule,
+        rdates=[v.isoformat(timespec="minutes") for v in entry.rdates],
+        exdates=[v.isoformat(timespec="minutes") for v in entry.exdates],
+        pauses=list(entry.pauses),
+        holiday_policy=entry.holidays,
+        bound_start=bounds.start,
+        bound_end=bounds.end,
+        reminder_policy=entry.reminders,
+        note=entry.assumed,
+    )
+    if _assign(series, report, "series", **values) and not is_new:
+        series.revision += 1
+        series.updated_at = utcnow()
+    db.session.flush()
+    return series
+
+
+def _upsert_indicator(entry, report: LoadReport) -> Indicator:
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == entry.code))
+    if indicator is None:
+        indicator = Indicator(code=entry.code)
+        db.session.add(indicator)
+        report.count("indicators", created=True)
+    _assign(
+        indicator,
+        report,
+        "indicators",
+        table=entry.table,
+        name=entry.name,
+        name_en=entry.name_en,
+        unit=entry.unit,
+        rule=dict(entry.counting),
+        target_scope=entry.scope,
+        note=entry.note,
+    )
+    wanted = {(year, "year"): value for year, value in entry.targets.items()}
+    if entry.target_2029 is not None:
+        wanted[(FINAL_TARGET_YEAR, "final")] = entry.target_2029
+    for (year, kind), value in wanted.items():
+        target = next((t for t in indicator.targets if (t.year, t.kind) == (year, kind)), None)
+        if target is None:
+            indicator.targets.append(IndicatorTarget(year=year, kind=kind, value=value))
+            report.count("targets", created=True)
+        elif Decimal(target.value) != Decimal(value):
+            target.value = value
+            target.updated_at = utcnow()
+            report.count("targets", created=False)
+    db.session.flush()
+    return indicator
+
+
+def extend_horizons(now: datetime | None = None, months: int = 24) -> ExpansionReport:
+    """Daily job: materialise every series up to ``months`` ahead of now."""
+    horizon = default_horizon(months, now)
+    total = ExpansionReport()
+    for series in db.session.scalars(select(Series).order_by(Series.id)):
+        total += expand_series(series, horizon)
+    db.session.commit()
+    return total

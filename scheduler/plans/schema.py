@@ -1,0 +1,362 @@
+"""The plan file's schema (pydantic) and reading it with errors that name file, line and field.
+
+Pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..core.time import parse_local_datetime
+from ..recurrence import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, validate
+
+EVENT_TYPES = (
+    "info_day",
+    "training",
+    "study_trip",
+    "network_meeting",
+    "club",
+    "excursion",
+    "info_session",
+    "conference",
+    "counselling",
+    "other",
+)
+LANGUAGES = ("et", "en", "ru")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be loaded; ``problems`` lists every finding with its line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Period(Strict):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class PlanHeader(Strict):
+    year: int = Field(ge=2000, le=2100)
+    title: str
+    title_en: str | None = None
+    period: Period
+    timezone: str = "Europe/Tallinn"
+    programme: Period | None = None
+    draft: bool = False
+    rolled_from: int | None = None
+
+
+class PartnershipEntry(Strict):
+    start: date
+    end: date | None = None
+
+
+class OrganisationEntry(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: Literal["implementer", "partner", "kov", "other"]
+    name: str
+    name_en: str | None = None
+    partnerships: list[PartnershipEntry] = []
+
+
+class ActivityEntry(Strict):
+    code: str = Field(pattern=r"^\d+(\.\d+)*$")
+    title: str
+    title_en: str | None = None
+    organisation: str | None = None
+    timeframe: Period
+    dates: Period
+    description: str | None = None
+    children: list[ActivityEntry] = []
+
+
+class SeriesEntry(Strict):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    activity: str
+    organisation: str | None = None
+    type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
+    title: str
+    title_en: str | None = None
+    title_ru: str | None = None
+    description: str | None = None
+    languages: list[Literal[LANGUAGES]] = ["et"]  # type: ignore[valid-type]
+    location: str | None = None
+    online_url: str | None = None
+    organisers: list[str] = []
+    public: bool = True
+    timezone: str | None = None
+    start: datetime
+    duration: int = Field(default=90, gt=0, le=60 * 24 * 14, description="minutes")
+    rule: str | None = None
+    rdates: list[datetime] = []
+    exdates: list[datetime] = []
+    pauses: list[str] = []
+    holidays: str = "keep"
+    reminders: dict[str, Any] | None = None
+    assumed: str | None = None
+
+    @field_validator("organisers")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        for email in value:
+            if not _EMAIL.match(email):
+                raise ValueError(f"'{email}' is not an email address")
+        return [email.lower() for email in value]
+
+    @field_validator("holidays")
+    @classmethod
+    def _policy(cls, value: str) -> str:
+        if value not in HOLIDAY_POLICIES:
+            raise ValueError(
+                f"unknown holiday policy '{value}' (use {', '.join(HOLIDAY_POLICIES)})"
+            )
+        return value
+
+    @field_validator("pauses")
+    @classmethod
+    def _pauses(cls, value: list[str]) -> list[str]:
+        return [format_range(parse_pause(text)) for text in value]
+
+    @field_validator("start", "rdates", "exdates", mode="before")
+    @classmethod
+    def _no_offsets(cls, value):
+        # Wall-clock time in the series' zone is the contract; an offset would pin one side of DST.
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, datetime) and text.tzinfo is not None:
+                raise ValueError("give local wall-clock time without an offset")
+        return value
+
+
+class IndicatorEntry(Strict):
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    table: str
+    name: str
+    name_en: str | None = None
+    unit: str
+    scope: Literal["year", "cumulative"] = "year"
+    targets: dict[int, Decimal] = {}
+    target_2029: Decimal | None = None
+    counting: dict[str, Any]
+    note: str | None = None
+
+    @field_validator("counting")
+    @classmethod
+    def _counting(cls, value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            from ..indicators.rules import validate_counting_rule
+        except ImportError:  # the indicators feature checks rules once it is installed
+            return value
+        validate_counting_rule(value)
+        return value
+
+
+class PlanDocument(Strict):
+    plan: PlanHeader
+    organisations: list[OrganisationEntry] = []
+    activities: list[ActivityEntry] = []
+    series: list[SeriesEntry] = []
+    indicators: list[IndicatorEntry] = []
+
+    def all_activities(self) -> list[PlacedActivity]:
+        """Every activity with its parent's code and its (inherited) organisation, parents first."""
+        result: list[PlacedActivity] = []
+
+        def walk(entries: list[ActivityEntry], parent: PlacedActivity | None) -> None:
+            for entry in entries:
+                owner = entry.organisation or (parent.organisation if parent else None)
+                placed = PlacedActivity(entry, parent.entry.code if parent else None, owner)
+                result.append(placed)
+                walk(entry.children, placed)
+
+        walk(self.activities, None)
+        return result
+
+
+@dataclass(frozen=True)
+class PlacedActivity:
+    entry: ActivityEntry
+    parent_code: str | None
+    organisation: str | None
+
+
+def parse_pause(text: str) -> DateRange:
+    """``2024-07-01/2024-09-30`` or a quarter ``2024-Q3``."""
+    quarter = _QUARTER.match(text.strip())
+    if quarter:
+        year, number = int(quarter.group(1)), int(quarter.group(2))
+        start = date(year, 3 * number - 2, 1)
+        end = date(year + (number == 4), (3 * number) % 12 + 1, 1) - timedelta(days=1)
+        return DateRange(start, end)
+    try:
+        return DateRange.parse(text)
+    except RuleError as error:
+        raise ValueError(str(error)) from error
+
+
+def format_range(value: DateRange) -> str:
+    return f"{value.start.isoformat()}/{value.end.isoformat()}"
+
+
+def series_spec(entry: SeriesEntry, tz: str, bounds: DateRange | None) -> RecurrenceSpec:
+    def local(value: datetime) -> datetime:
+        return parse_local_datetime(value.isoformat(), tz)
+
+    return RecurrenceSpec(
+        start=local(entry.start),
+        duration=timedelta(minutes=entry.duration),
+        rule=entry.rule,
+        rdates=tuple(local(v) for v in entry.rdates),
+        exdates=tuple(local(v) for v in entry.exdates),
+        pauses=tuple(parse_pause(p) for p in entry.pauses),
+        holidays=entry.holidays,
+        bounds=bounds,
+        tz=tz,
+    )
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_plan(path: Path) -> tuple[PlanDocument, dict]:
+    """Parse and validate a plan file; returns the document and the raw mapping."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise PlanError(
+            [f"{path}{line}: not valid YAML: {getattr(error, 'problem', error)}"]
+        ) from error
+    if not isinstance(raw, dict):
+        raise PlanError(
+            [
+                f"{path}:1: a plan file is a mapping with "
+                "plan, organisations, activities, series, indicators"
+            ]
+        )
+    try:
+        document = PlanDocument.model_validate(raw)
+    except ValidationError as error:
+        raise PlanError(
+            [_describe(path, root, e["loc"], e["msg"]) for e in error.errors()]
+        ) from error
+    problems = _cross_check(document, path, root)
+    if problems:
+        raise PlanError(problems)
+    return document, raw
+
+
+def _describe(path: Path, root: yaml.Node, loc: tuple, message: str) -> str:
+    field = _loc_text(loc)
+    message = message.removeprefix("Value error, ")
+    return f"{path}:{_line_of(root, loc)}: {field}: {message}"
+
+
+def _loc_text(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.startswith(("literal[", "function-")):
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int:
+    """The line of the deepest YAML node that ``loc`` reaches."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    child = value
+                    line = key.start_mark.line + 1
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
+
+
+def _cross_check(document: PlanDocument, path: Path, root: yaml.Node) -> list[str]:
+    """Checks that span entries: references, duplicate keys, rules."""
+    problems: list[str] = []
+
+    def problem(loc: tuple, message: str) -> None:
+        problems.append(f"{path}:{_line_of(root, loc)}: {_loc_text(loc)}: {message}")
+
+    org_slugs = {o.slug for o in document.organisations}
+    placed = document.all_activities()
+    activities = {p.entry.code: p.entry for p in placed}
+    for index, org in enumerate(document.organisations):
+        if [o.slug for o in document.organisations].count(org.slug) > 1:
+            problem(("organisations", index, "slug"), f"duplicate organisation '{org.slug}'")
+    for item in placed:
+        if item.organisation is None:
+            problem(("activities",), f"activity {item.entry.code} names no organisation")
+        elif item.organisation not in org_slugs:
+            problem(
+                ("activities",),
+                f"activity {item.entry.code}: unknown organisation '{item.organisation}'",
+            )
+    seen_keys: set[str] = set()
+    for index, series in enumerate(document.series):
+        loc = ("series", index)
+        if series.key in seen_keys:
+            problem((*loc, "key"), f"duplicate series key '{series.key}'")
+        seen_keys.add(series.key)
+        activity = activities.get(series.activity)
+        if activity is None:
+            problem((*loc, "activity"), f"unknown activity code '{series.activity}'")
+            continue
+        if series.organisation and series.organisation not in org_slugs:
+            problem((*loc, "organisation"), f"unknown organisation '{series.organisation}'")
+        tz = series.timezone or document.plan.timezone
+        bounds = activity_bounds(activity)
+        try:
+            validate(series_spec(series, tz, bounds))
+        except RuleError as error:
+            field = "rule" if series.rule else "start"
+            problem((*loc, field), str(error))
+    return problems
+
+
+def activity_bounds(activity: ActivityEntry) -> DateRange:
+    """Occurrences of an activity's series fall inside its plan dates and overall timeframe."""
+    start = max(activity.dates.start, activity.timeframe.start)
+    end = min(activity.dates.end, activity.timeframe.end)
+    return DateRange(start, max(start, end))

@@ -1,0 +1,67 @@
+"""Rolling a loaded plan into the next year drafts the same cadences on new dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import yaml
+from sqlalchemy import select
+
+from scheduler.extensions import db
+from scheduler.plans.models import Plan
+
+
+def _events(runner, start, end, *extra):
+    result = runner.invoke(
+        args=["events", "list", "--from", start, "--to", end, "--format", "json", *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_roll_drafts_next_year_with_the_same_cadences(app, runner, tmp_path):
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+    output = tmp_path / "plan-2025.yaml"
+    result = runner.invoke(args=["plan", "roll", "2024", "--to", "2025", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+
+    draft = yaml.safe_load(output.read_text())
+    assert draft["plan"]["year"] == 2025 and draft["plan"]["draft"] is True
+    assert all(s["key"].startswith("2025-") for s in draft["series"])
+    plan = db.session.scalar(select(Plan).where(Plan.year == 2025))
+    assert plan.is_draft
+
+    clubs = [
+        e
+        for e in _events(runner, "2025-01-01", "2026-01-01")
+        if e["series_key"] == "2025-tartu-club-et"
+    ]
+    assert clubs and {datetime.fromisoformat(e["start"]).weekday() for e in clubs} == {1}
+    assert not [e for e in clubs if datetime.fromisoformat(e["start"]).month in (7, 8, 9)]
+    agency = [
+        e
+        for e in _events(runner, "2025-01-01", "2026-01-01", "--org", "tallinn")
+        if "agency-network" in e["series_key"]
+    ]
+    assert len(agency) == 4
+
+
+def test_roll_stops_at_the_end_of_an_activity_timeframe(app, runner, tmp_path):
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+    output = tmp_path / "plan-2026.yaml"
+    result = runner.invoke(args=["plan", "roll", "2024", "--to", "2026", "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    tartu = _events(runner, "2026-01-01", "2027-01-01", "--org", "tartu")
+    assert tartu, "partners still meet in early 2026"
+    assert all(e["start"] < "2026-04-02" for e in tartu), "partner timeframes end 01.04.2026"
+    elvl = _events(runner, "2026-04-02", "2027-01-01", "--org", "elvl")
+    assert any(e["type"] == "info_day" for e in elvl)
+
+
+def test_roll_refuses_a_year_that_is_not_loaded(app, runner, tmp_path):
+    result = runner.invoke(
+        args=["plan", "roll", "2019", "--to", "2020", "--output", str(tmp_path / "x.yaml")]
+    )
+    assert result.exit_code != 0
+    assert "no plan for 2019" in result.output
