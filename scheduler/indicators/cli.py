@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
@@ -43,7 +44,10 @@ def report_command(year: int | None, fmt: str, output: str | None) -> None:
         if not output:
             raise click.UsageError("--format xlsx needs --output FILE")
         tz = current_app.config.get("TIMEZONE", DEFAULT_TZ)
-        Path(output).write_bytes(export.report_xlsx(report, service.report_evidence(report), tz))
+        # No request here, so no locale negotiation: the configured default language.
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "et")):
+            body = export.report_xlsx(report, service.report_evidence(report), tz)
+        Path(output).write_bytes(body)
         click.echo(f"wrote {output}")
         return
     text = {"table": export.report_table, "csv": export.report_csv, "json": export.report_json}[
