@@ -1,0 +1,328 @@
+"""The only sender: claim due outbox rows atomically, send each, record the result.
+
+A claim marks rows 'sending' with a claim token and a lease (``next_attempt_at``) and
+commits before any mail leaves, so another dispatcher skips them and a dispatcher that
+dies leaves rows that are taken again once the lease ends, with the same Message-ID.
+Each result is committed right after the SMTP server answers: the only window for a
+duplicate is between that answer and the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..core.time import require_aware, utcnow
+from ..events.models import Event, EventStatus, Series
+from ..extensions import db
+from .emails import OutgoingMail, build_mail
+from .models import OPEN_STATUSES, Reminder, ReminderKind, ReminderOptOut, ReminderStatus
+from .policy import EventState, backoff, skip_reason
+from .transport import DeliveryError, open_transport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"claimed={self.claimed} sent={self.sent} skipped={self.skipped} "
+            f"retrying={self.retrying} failed={self.failed}"
+        )
+
+
+@dataclass(frozen=True)
+class Claim:
+    token: str
+    ids: list[int]
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """A short write transaction; on SQLite it takes the write lock up front (IMMEDIATE),
+    because SQLAlchemy drops FOR UPDATE there and a deferred one may fail to upgrade."""
+    db.session.rollback()  # end any read transaction: nothing is pending (checked by callers)
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def claim_due(now: datetime, limit: int) -> Claim:
+    lease = timedelta(seconds=current_app.config.get("DISPATCH_LEASE_SECONDS", 300))
+    token = uuid.uuid4().hex
+    with write_transaction():
+        stmt = (
+            select(Reminder.id)
+            .where(Reminder.status.in_(OPEN_STATUSES), Reminder.next_attempt_at <= now)
+            .order_by(Reminder.next_attempt_at, Reminder.id)
+            .limit(limit)
+        )
+        if db.engine.dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        ids = list(db.session.scalars(stmt))
+        if ids:
+            db.session.execute(
+                update(Reminder)
+                .where(Reminder.id.in_(ids))
+                .values(
+                    status=ReminderStatus.SENDING,
+                    claim_token=token,
+                    next_attempt_at=now + lease,
+                    attempts=Reminder.attempts + 1,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+    return Claim(token, ids)
+
+
+def _mark(claim: Claim, reminder_id: int, **values) -> bool:
+    """Record a result, unless another dispatcher has taken the row over meanwhile."""
+    result = db.session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.claim_token == claim.token)
+        .values(claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:
+        log.warning(
+            "reminder %s: claim %s was lost before its result was recorded",
+            reminder_id,
+            claim.token,
+        )
+    return bool(result.rowcount)
+
+
+def mark_sent(claim: Claim, reminder_id: int, now: datetime) -> None:
+    with write_transaction():
+        _mark(
+            claim,
+            reminder_id,
+            status=ReminderStatus.SENT,
+            sent_at=now,
+            last_error=None,
+            updated_at=now,
+        )
+
+
+def mark_skipped(claim: Claim, skips: dict[int, str], now: datetime) -> None:
+    with write_transaction():
+        for reminder_id, reason in skips.items():
+            _mark(
+                claim, reminder_id, status=ReminderStatus.SKIPPED, last_error=reason, updated_at=now
+            )
+
+
+def mark_unsent(
+    claim: Claim, reminder_id: int, attempts: int, error: DeliveryError, now: datetime
+) -> str:
+    """A failed attempt: back off and retry, or give up when final or out of attempts."""
+    config = current_app.config
+    final = error.permanent or attempts >= config.get("DISPATCH_MAX_ATTEMPTS", 8)
+    if final:
+        status, next_attempt = ReminderStatus.FAILED, now
+    else:
+        wait = backoff(
+            attempts,
+            config.get("DISPATCH_BACKOFF_SECONDS", 60),
+            config.get("DISPATCH_BACKOFF_MAX_SECONDS", 3600),
+        )
+        status, next_attempt = ReminderStatus.PENDING, now + wait
+    with write_transaction():
+        _mark(
+            claim,
+            reminder_id,
+            status=status,
+            next_attempt_at=next_attempt,
+            last_error=str(error)[:2000],
+            updated_at=now,
+        )
+    return status
+
+
+def _load(ids: list[int]) -> list[Reminder]:
+    stmt = (
+        select(Reminder)
+        .where(Reminder.id.in_(ids))
+        .options(
+            selectinload(Reminder.event)
+            .selectinload(Event.series)
+            .selectinload(Series.organisation),
+            selectinload(Reminder.event).selectinload(Event.participants),
+        )
+        .order_by(Reminder.next_attempt_at, Reminder.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _opted_out(recipients: set[str]) -> set[str]:
+    if not recipients:
+        return set()
+    listed = db.session.scalars(
+        select(ReminderOptOut.email).where(ReminderOptOut.email.in_(recipients))
+    ).all()
+    users = db.session.scalars(
+        select(User.email).where(User.email.in_(recipients), User.reminders_opt_out.is_(True))
+    ).all()
+    return set(listed) | set(users)
+
+
+def _latest_before_due(rows: list[Reminder], now: datetime) -> dict[tuple[int, str], datetime]:
+    """For each (event, recipient): the latest before-reminder already due."""
+    event_ids = {r.event_id for r in rows if r.kind == ReminderKind.BEFORE}
+    if not event_ids:
+        return {}
+    stmt = (
+        select(Reminder.event_id, Reminder.recipient, func.max(Reminder.due))
+        .where(
+            Reminder.kind == ReminderKind.BEFORE,
+            Reminder.event_id.in_(event_ids),
+            Reminder.due <= now,
+        )
+        .group_by(Reminder.event_id, Reminder.recipient)
+    )
+    return {(e, r): due for e, r, due in db.session.execute(stmt)}
+
+
+def _event_state(event: Event | None) -> EventState | None:
+    if event is None:
+        return None
+    return EventState(
+        start=event.start,
+        is_cancelled=event.status == EventStatus.CANCELLED,
+        has_outcome=event.status in (EventStatus.HELD, EventStatus.NOT_HELD),
+    )
+
+
+@dataclass
+class _Prepared:
+    to_send: list[tuple[int, int, OutgoingMail]] = field(default_factory=list)
+    skips: dict[int, str] = field(default_factory=dict)
+    broken: list[tuple[int, int, DeliveryError]] = field(default_factory=list)
+
+
+def _prepare(claim: Claim, now: datetime) -> _Prepared:
+    config = current_app.config
+    followup_delay = timedelta(days=config.get("FOLLOWUP_MAX_DELAY_DAYS", 14))
+    rows = _load(claim.ids)
+    opted_out = _opted_out({r.recipient for r in rows})
+    latest_before = _latest_before_due(rows, now)
+    prepared = _Prepared()
+    for row in rows:
+        if row.claim_token != claim.token:
+            continue
+        superseded = row.kind == ReminderKind.BEFORE and row.due < latest_before.get(
+            (row.event_id, row.recipient), row.due
+        )
+        reason = skip_reason(
+            str(row.kind),
+            row.due,
+            now,
+            _event_state(row.event),
+            opted_out=row.recipient in opted_out,
+            superseded=superseded,
+            followup_max_delay=followup_delay,
+        )
+        if reason:
+            prepared.skips[row.id] = reason
+            continue
+        try:
+            prepared.to_send.append((row.id, row.attempts, build_mail(row)))
+        except Exception as error:  # a template or data problem: keep the row, record why
+            log.exception("reminder %s could not be built", row.id)
+            prepared.broken.append(
+                (row.id, row.attempts, DeliveryError(f"could not build the message: {error!r}"))
+            )
+    db.session.rollback()  # the mails are plain data now; end the read transaction
+    return prepared
+
+
+def _process(claim: Claim, now: datetime, transport, report: DispatchReport) -> bool:
+    """Send one claimed batch; False when the server is unreachable and the tick should stop."""
+    prepared = _prepare(claim, now)
+    if prepared.skips:
+        mark_skipped(claim, prepared.skips, now)
+        report.skipped += len(prepared.skips)
+    for reminder_id, attempts, error in prepared.broken:
+        _count(report, mark_unsent(claim, reminder_id, attempts, error, now), error)
+    for position, (reminder_id, attempts, outgoing) in enumerate(prepared.to_send):
+        try:
+            transport.send(outgoing)
+        except DeliveryError as error:
+            _count(report, mark_unsent(claim, reminder_id, attempts, error, now), error)
+            if error.connection:
+                for later_id, later_attempts, _mail in prepared.to_send[position + 1 :]:
+                    _count(report, mark_unsent(claim, later_id, later_attempts, error, now), error)
+                return False
+            continue
+        mark_sent(claim, reminder_id, now)
+        report.sent += 1
+    return True
+
+
+def _count(report: DispatchReport, status: str, error: DeliveryError) -> None:
+    if status == ReminderStatus.FAILED:
+        report.failed += 1
+    else:
+        report.retrying += 1
+    report.errors.append(str(error))
+
+
+def dispatch_due(now: datetime | None = None, *, batch_size: int | None = None) -> DispatchReport:
+    """One tick: send everything due at ``now``, batch by batch, until nothing is left."""
+    now = require_aware(now or utcnow())
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("commit pending changes before dispatching reminders")
+    batch_size = batch_size or current_app.config.get("DISPATCH_BATCH_SIZE", 50)
+    report = DispatchReport()
+    transport = open_transport()
+    try:
+        while True:
+            claim = claim_due(now, batch_size)
+            if not claim.ids:
+                break
+            report.claimed += len(claim.ids)
+            if not _process(claim, now, transport, report):
+                break
+    finally:
+        transport.close()
+    if report.claimed:
+        log.info("reminder dispatch at %s: %s", now.isoformat(), report.summary())
+    return report
+
+
+def retry_failed(ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Put failed rows back in the queue (after the cause was fixed), attempts reset."""
+    now = now or utcnow()
+    stmt = update(Reminder).where(Reminder.status == ReminderStatus.FAILED)
+    if ids:
+        stmt = stmt.where(Reminder.id.in_(ids))
+    result = db.session.execute(
+        stmt.values(
+            status=ReminderStatus.PENDING, attempts=0, next_attempt_at=now, updated_at=now
+        ).execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,175 @@
+"""Thin views: the coordinators' outbox page, the follow-up form and the opt-out link."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..accounts.models import Role, find_user
+from ..core.time import utcnow, zone
+from ..events.models import Event, Series
+from ..events.service import OccurrenceError, record_outcome
+from ..extensions import db
+from ..organisations.models import Organisation, OrganisationKind
+from .dispatch import retry_failed
+from .emails import when_text
+from .models import Reminder, ReminderOptOut, ReminderStatus
+from .tokens import LinkRefused, check_fingerprint, read_followup_token, read_opt_out_token
+
+log = logging.getLogger(__name__)
+
+
+def _require_coordinator() -> None:
+    if current_user.role not in (Role.ADMIN, Role.COORDINATOR):
+        abort(403)
+
+
+def _visible(stmt):
+    """Admins see the whole outbox; a coordinator the rows about their organisation's events."""
+    if current_user.role == Role.ADMIN:
+        return stmt
+    return (
+        stmt.join(Event, Reminder.event_id == Event.id)
+        .join(Series, Event.series_id == Series.id)
+        .where(Series.organisation_id == current_user.organisation_id)
+    )
+
+
+@login_required
+def index():
+    _require_coordinator()
+    status = request.args.get("status") or ReminderStatus.FAILED.value
+    if status not in {s.value for s in ReminderStatus}:
+        abort(400, description=_("Unknown status: %(status)s", status=status))
+    counts = dict(
+        db.session.execute(
+            _visible(select(Reminder.status, func.count(Reminder.id))).group_by(Reminder.status)
+        ).all()
+    )
+    rows = db.session.scalars(
+        _visible(select(Reminder))
+        .where(Reminder.status == status)
+        .order_by(Reminder.due.desc(), Reminder.id.desc())
+        .limit(200)
+    ).all()
+    return render_template(
+        "reminders/index.html",
+        rows=rows,
+        status=status,
+        counts={str(k): v for k, v in counts.items()},
+        statuses=[s.value for s in ReminderStatus],
+        tz=zone(current_app.config["TIMEZONE"]),
+    )
+
+
+@login_required
+def retry(reminder_id: int):
+    _require_coordinator()
+    visible = db.session.scalar(_visible(select(Reminder.id)).where(Reminder.id == reminder_id))
+    if visible is None:
+        abort(404)
+    if retry_failed([reminder_id]):
+        flash(_("The reminder is queued again."))
+    return redirect(url_for("reminders.index", status="failed"))
+
+
+def _refused(error: LinkRefused):
+    log.info("reminder link refused (%s): %s", error.status, error.message)
+    return render_template("reminders/link_refused.html", message=error.message), error.status
+
+
+def _kov_choices() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.kind.in_((OrganisationKind.PARTNER, OrganisationKind.KOV)))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def _parse_outcome(form) -> tuple[dict, list[str]]:
+    errors: list[str] = []
+    held = form.get("held")
+    if held not in ("yes", "no"):
+        errors.append(_("Please say whether the event was held."))
+    attendance = None
+    text = (form.get("attendance") or "").strip()
+    if text:
+        try:
+            attendance = int(text)
+        except ValueError:
+            errors.append(_("Attendance must be a whole number."))
+        else:
+            if attendance < 0:
+                errors.append(_("Attendance cannot be negative."))
+    values = {
+        "held": held == "yes",
+        "attendance": attendance,
+        "kov_slugs": form.getlist("kov"),
+        "note": (form.get("note") or "").strip() or None,
+    }
+    return values, errors
+
+
+def followup(token: str):
+    try:
+        claim = read_followup_token(token)
+        event = check_fingerprint(claim, db.session.get(Event, claim.event_id))
+    except LinkRefused as error:
+        return _refused(error)
+    context = {
+        "event": event,
+        "recipient": claim.recipient,
+        "kovs": _kov_choices(),
+        "when": when_text(event.start, event.series.timezone, str(get_locale())),
+    }
+    if request.method == "GET":
+        return render_template("reminders/followup.html", **context, values={}, errors=[])
+    values, errors = _parse_outcome(request.form)
+    if errors:
+        return render_template(
+            "reminders/followup.html", **context, values=values, errors=errors
+        ), 400
+    try:
+        record_outcome(event, now=utcnow(), **values)
+        db.session.commit()
+    except (OccurrenceError, ValueError) as error:
+        db.session.rollback()
+        log.info("follow-up for event %s refused: %s", event.id, error)
+        return render_template(
+            "reminders/followup.html", **context, values=values, errors=[str(error)]
+        ), 409
+    log.info("follow-up for event %s recorded by %s", event.id, claim.recipient)
+    return render_template("reminders/followup_done.html", event=event)
+
+
+def opt_out(token: str):
+    try:
+        email = read_opt_out_token(token)
+    except LinkRefused as error:
+        return _refused(error)
+    if request.method == "GET":
+        return render_template("reminders/opt_out.html", email=email, done=None)
+    opting_out = request.form.get("action", "out") != "in"
+    set_opt_out(email, opting_out)
+    db.session.commit()
+    return render_template(
+        "reminders/opt_out.html", email=email, done="out" if opting_out else "in"
+    )
+
+
+def set_opt_out(email: str, opted_out: bool) -> None:
+    user = find_user(email)
+    if user is not None:
+        user.reminders_opt_out = opted_out
+    row = db.session.get(ReminderOptOut, email)
+    if opted_out and row is None:
+        db.session.add(ReminderOptOut(email=email))
+    elif not opted_out and row is not None:
+        db.session.delete(row)
