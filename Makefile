@@ -13,10 +13,10 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/pybabel compile --use-fuzzy -d scheduler/translations >/dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d scheduler/translations >/dev/null 2>&1
 
 run: setup
 	$(FLASK) db upgrade

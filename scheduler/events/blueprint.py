@@ -4,3 +4,10 @@ from . import views
 
 bp = Blueprint("events", __name__)
 bp.add_url_rule("/", "index", views.index)
+bp.add_url_rule("/events/<int:event_id>", "detail", views.detail)
+bp.add_url_rule(
+    "/events/<int:event_id>/<any(held, 'not-held', cancel, restore, move):action>",
+    "change",
+    views.change,
+    methods=["POST"],
+)

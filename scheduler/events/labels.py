@@ -1,0 +1,31 @@
+"""Translatable names of event types and statuses."""
+
+from flask_babel import lazy_gettext as _l
+
+EVENT_TYPE_LABELS = {
+    "info_day": _l("Info day"),
+    "training": _l("Training"),
+    "study_trip": _l("Study trip"),
+    "network_meeting": _l("Network meeting"),
+    "club": _l("Club"),
+    "excursion": _l("Excursion"),
+    "info_session": _l("Info session"),
+    "conference": _l("Conference"),
+    "counselling": _l("Counselling"),
+    "other": _l("Other"),
+}
+
+STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "held": _l("Held"),
+    "not_held": _l("Not held"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+def event_type_label(code: str) -> str:
+    return str(EVENT_TYPE_LABELS.get(code, code))
+
+
+def status_label(code: str) -> str:
+    return str(STATUS_LABELS.get(code, code))

@@ -1,0 +1,140 @@
+"""The events pages: the plan as a calendar for everyone, changes for those responsible."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from scheduler.accounts.models import Role, User
+from scheduler.events.models import Event, EventStatus, Series
+from scheduler.extensions import db
+from scheduler.organisations.models import Organisation
+
+
+@pytest.fixture
+def plan(runner):
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+
+
+def _user(email, role, org_slug=None, password="secret-pass"):
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    user = User(email=email, role=role, organisation=org)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _login(client, email, password="secret-pass"):
+    response = client.post("/account/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.data
+
+
+def _first_event(key):
+    series = db.session.scalar(select(Series).where(Series.key == key))
+    return series.events[0]
+
+
+def test_the_home_page_lists_the_public_events_of_the_plan(plan, client):
+    page = client.get("/?year=2024&lang=en").get_data(as_text=True)
+    assert "Social-interaction club (in Estonian)" in page
+    assert "County info day (Ida-Virumaa)" in page
+    assert "Specialists&#39; network" not in page, "internal meetings are not public"
+
+
+def test_signed_in_staff_see_internal_meetings_too(plan, client):
+    _user("adviser@elvl.ee", Role.ADMIN)
+    _login(client, "adviser@elvl.ee")
+    page = client.get("/?year=2024&org=tallinn&lang=en").get_data(as_text=True)
+    assert "Joint network of city and state agencies" in page
+
+
+def test_an_internal_event_is_not_shown_to_the_public(plan, client):
+    event = _first_event("2024-tallinn-agency-network")
+    assert client.get(f"/events/{event.id}").status_code == 404
+
+
+def test_a_coordinator_records_an_outcome_for_their_own_organisation(plan, client):
+    _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
+    _login(client, "coordinator@tartu.ee")
+    event = _first_event("2024-tartu-club-et")
+    response = client.post(
+        f"/events/{event.id}/held", data={"attendance": "17", "kovs": ["tartu", "elva"]}
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert event.status == EventStatus.HELD and event.attendance == 17
+    assert [o.slug for o in event.participants] == ["elva", "tartu"]
+
+
+def test_another_organisations_event_is_refused_and_unchanged(plan, client):
+    _user("coordinator@tallinn.ee", Role.COORDINATOR, "tallinn")
+    _login(client, "coordinator@tallinn.ee")
+    event = _first_event("2024-tartu-club-et")
+    assert client.post(f"/events/{event.id}/cancel").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == EventStatus.PLANNED
+
+
+def test_anonymous_changes_are_refused(plan, client):
+    event = _first_event("2024-tartu-club-et")
+    assert client.post(f"/events/{event.id}/held", data={"attendance": "3"}).status_code == 403
+
+
+def test_a_bad_outcome_is_explained_and_nothing_changes(plan, client):
+    _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
+    _login(client, "coordinator@tartu.ee")
+    event = _first_event("2024-tartu-club-et")
+    response = client.post(
+        f"/events/{event.id}/held", data={"kovs": ["atlantis"]}, follow_redirects=True
+    )
+    assert "unknown organisation(s): atlantis" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status == EventStatus.PLANNED
+
+
+def test_a_wrong_password_is_refused(plan, client):
+    _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
+    response = client.post(
+        "/account/login", data={"email": "coordinator@tartu.ee", "password": "nope"}
+    )
+    assert response.status_code == 400
+    assert "Wrong email or password" in response.get_data(as_text=True)
+
+
+def test_login_never_redirects_off_site(plan, client):
+    _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
+    response = client.post(
+        "/account/login?next=https://evil.example/",
+        data={"email": "coordinator@tartu.ee", "password": "secret-pass"},
+    )
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "lang, heading", [("et", "Sündmused"), ("ru", "События"), ("en", "Events")]
+)
+def test_the_interface_speaks_estonian_english_and_russian(plan, client, lang, heading):
+    page = client.get(f"/?year=2024&lang={lang}").get_data(as_text=True)
+    assert f"<h1>{heading} 2024</h1>" in page
+
+
+def test_in_a_browser_a_coordinator_marks_an_event_held(plan, live_server, page):
+    _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
+    page.goto(f"{live_server}/?year=2024&lang=en")
+    assert page.locator("tr.event").count() > 100
+    page.goto(f"{live_server}/account/login?next=/%3Fyear%3D2024")
+    page.fill("input[name=email]", "coordinator@tartu.ee")
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.select_option("select[name=org]", "tartu")
+    page.click("text=Show")
+    page.locator("tr[data-series='2024-tartu-club-et'] a").first.click()
+    page.fill("#attendance", "21")
+    page.select_option("#kovs", ["tartu", "elva"])
+    page.click("button[name=held]")
+    assert page.locator("#status").inner_text() == "Held"
+    db.session.expire_all()
+    held = db.session.scalars(select(Event).where(Event.status == EventStatus.HELD)).all()
+    assert [(e.attendance, len(e.participants)) for e in held] == [(21, 2)]
