@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 WIDTH, HEIGHT = 360, 160
-LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 24
+LEFT, RIGHT, TOP, BOTTOM = 34, 18, 12, 24
 
 
 def cumulative_chart(
@@ -15,17 +15,20 @@ def cumulative_chart(
     *,
     final_target: float | None,
     milestones: bool,
+    through_year: int | None = None,
     title: str,
     labels: dict[str, str],
 ) -> str:
     """Cumulative actual (solid) and projected (dashed) per year against the targets.
 
-    ``milestones``: also mark each year's target (meaningful when targets are cumulative).
+    ``milestones``: also mark each year's target (meaningful when targets are cumulative);
+    ``through_year``: the actual line stops there (later years have no actual figure yet).
     """
     if not by_year:
         return ""
     years = [row["year"] for row in by_year]
-    actual = [float(row["cumulative"] or 0) for row in by_year]
+    last = through_year if through_year is not None else years[-1]
+    actual = [float(row["cumulative"] or 0) for row in by_year if row["year"] <= last]
     projected = [float(row["cumulative_projected"] or 0) for row in by_year]
     marks = [(row["year"], float(row["target"])) for row in by_year if milestones and row["target"]]
     top = max([*actual, *projected, float(final_target or 0), *(v for _, v in marks), 1.0]) * 1.1
@@ -38,7 +41,7 @@ def cumulative_chart(
         return HEIGHT - BOTTOM - value * (HEIGHT - TOP - BOTTOM) / top
 
     def points(values: list[float]) -> str:
-        return " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in zip(years, values, strict=True))
+        return " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in zip(years, values, strict=False))
 
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
@@ -72,7 +75,7 @@ def cumulative_chart(
         f'<polyline class="actual" points="{points(actual)}" fill="none" '
         f'stroke="#005aa3" stroke-width="2.5"/>'
     )
-    for year, value in zip(years, actual, strict=True):
+    for year, value in zip(years, actual, strict=False):
         parts.append(
             f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="2.5" fill="#005aa3">'
             f"<title>{escape(labels['actual'])} {year}: {_fmt(value)}</title></circle>"

@@ -46,6 +46,7 @@ def _charts(rows: list[dict]) -> dict[str, Markup]:
                 row["by_year"],
                 final_target=row["target_2029"],
                 milestones=row["scope"] == "cumulative",
+                through_year=row["year"],
                 title=_("%(code)s: cumulative figure by year", code=row["code"]),
                 labels=labels,
             )
