@@ -107,6 +107,15 @@ def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
     return report
 
 
+def withdraw_series(series: Series) -> ExpansionReport:
+    """The series left the plan: cancel its plain occurrences, keep every recorded one."""
+    report = ExpansionReport()
+    now = utcnow()
+    for event in series.events:
+        _withdraw(event, now, report)
+    return report
+
+
 def _pair_retimed(
     wanted: dict[datetime, Occurrence], existing: dict[datetime, Event], tz: str
 ) -> dict[datetime, Event]:

@@ -18,7 +18,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..core.time import utcnow
-from ..events.expansion import ExpansionReport, default_horizon, expand_series
+from ..events.expansion import (
+    ExpansionReport,
+    default_horizon,
+    expand_series,
+    withdraw_series,
+)
 from ..events.models import Series
 from ..extensions import db
 from ..indicators.models import Indicator, IndicatorTarget
@@ -95,7 +100,21 @@ def apply_plan(
     horizon = default_horizon(now=now)
     for item in series:
         report.expansion += expand_series(item, max(horizon, _end_of(document.plan.period.end)))
+    for item in _series_left_out(plan, series):
+        withdrawn = withdraw_series(item)
+        if withdrawn.withdrawn:
+            report.count("series left out", created=False)
+        report.expansion += withdrawn
     return report
+
+
+def _series_left_out(plan: Plan, kept: list[Series]) -> list[Series]:
+    kept_ids = {s.id for s in kept}
+    return [
+        s
+        for s in db.session.scalars(select(Series).where(Series.plan_id == plan.id))
+        if s.id not in kept_ids
+    ]
 
 
 def _end_of(day: date) -> datetime:

@@ -243,3 +243,22 @@ def test_a_missing_file_is_a_clear_error(app, runner, tmp_path):
     result = runner.invoke(args=["plan", "load", str(tmp_path / "nope.yaml")])
     assert result.exit_code != 0
     assert "no such file" in result.output
+
+
+def test_a_series_removed_from_the_plan_is_cancelled_but_its_outcomes_stay(app, runner, tmp_path):
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+    series = db.session.scalar(select(Series).where(Series.key == "2024-parnu-trips"))
+    first = series.events[0]
+    assert runner.invoke(args=["events", "held", str(first.id), "--attendance", "8"]).exit_code == 0
+    text = builtin_plan_path().read_text()
+    start = text.index("  - key: 2024-parnu-trips")
+    end = text.index("\nindicators:")
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text[:start] + text[end + 1 :])
+    result = runner.invoke(args=["plan", "load", str(plan_file)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    statuses = [e.status for e in db.session.get(Series, series.id).events]
+    assert statuses == [EventStatus.HELD, EventStatus.CANCELLED]
+    again = runner.invoke(args=["plan", "load", str(plan_file)])
+    assert "nothing changed" in again.output
