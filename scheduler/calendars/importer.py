@@ -1,0 +1,336 @@
+"""Mirror upstream events as series and events, matched by UID and RECURRENCE-ID.
+
+Each upstream UID owns one series whose occurrences are exactly the upstream ones (its
+start plus RDATEs, no rule of its own), so the ordinary expansion creates and withdraws
+rows and the ordinary services move, cancel, restore and retitle them — reminders and
+feeds hear about every change the usual way. An occurrence that already has an outcome
+is a fact and is never moved or cancelled by an import.
+
+The whole import runs in one transaction: any error leaves the existing data untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy import select
+
+from ..core.time import utcnow, zone
+from ..events.expansion import expand_series
+from ..events.models import Event, EventStatus, Series
+from ..events.service import (
+    cancel_occurrence,
+    edit_occurrence,
+    move_occurrence,
+    restore_occurrence,
+)
+from ..extensions import db
+from .fetch import Limits, fetch
+from .models import ImportedCalendar, ImportedSeries
+from .parse import CalendarImportError, ImportWindow, UpstreamEvent, parse_calendar
+
+CANCELLED_UPSTREAM = "cancelled in the source calendar"
+REMOVED_UPSTREAM = "removed from the source calendar"
+
+
+@dataclass
+class ImportReport:
+    created_series: int = 0
+    updated_series: int = 0
+    removed_series: int = 0
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    restored: int = 0
+    retitled: int = 0
+    unchanged: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return (
+            self.created_series
+            + self.updated_series
+            + self.removed_series
+            + self.created
+            + self.moved
+            + self.cancelled
+            + self.restored
+            + self.retitled
+        )
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return "unchanged since the last download"
+        return (
+            f"{self.created_series} new and {self.updated_series} changed upstream events, "
+            f"{self.removed_series} removed; occurrences: {self.created} new, {self.moved} moved, "
+            f"{self.cancelled} cancelled, {self.restored} restored, {self.retitled} retitled"
+        )
+
+
+def import_window(now: datetime | None = None) -> ImportWindow:
+    now = now or utcnow()
+    config = current_app.config
+    today = now.astimezone(zone(config["TIMEZONE"])).date()
+    start = datetime.combine(
+        today - timedelta(days=config["CALENDARS_DAYS_BACK"]),
+        datetime.min.time(),
+        tzinfo=zone(config["TIMEZONE"]),
+    )
+    return ImportWindow(start.astimezone(UTC), now + relativedelta(months=config["HORIZON_MONTHS"]))
+
+
+def limits() -> Limits:
+    config = current_app.config
+    return Limits(
+        max_bytes=int(config["CALENDARS_MAX_BYTES"]), timeout=float(config["CALENDARS_TIMEOUT"])
+    )
+
+
+def refresh_calendar(
+    calendar: ImportedCalendar,
+    *,
+    data: bytes | None = None,
+    allow_files: bool = False,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Download (or take ``data``), parse and mirror one calendar, committing the result.
+
+    On error the data stays as it was, the calendar records the error, and
+    CalendarImportError is raised with the reason."""
+    now = now or utcnow()
+    calendar_id = calendar.id
+    try:
+        report = _refresh(calendar, data, allow_files, now)
+    except Exception as error:
+        db.session.rollback()
+        message = (
+            str(error) if isinstance(error, CalendarImportError) else f"import failed: {error}"
+        )
+        current_app.logger.warning(
+            "calendar %s: %s",
+            calendar_id,
+            message,
+            exc_info=not isinstance(error, CalendarImportError),
+        )
+        calendar = db.session.get(ImportedCalendar, calendar_id)
+        calendar.last_checked_at, calendar.last_status, calendar.last_error = now, "error", message
+        db.session.commit()
+        raise CalendarImportError(message) from error
+    calendar.last_checked_at = calendar.last_success_at = now
+    calendar.last_status = "unchanged" if report.unchanged else "ok"
+    calendar.last_error = None
+    db.session.commit()
+    current_app.logger.info("calendar %s: %s", calendar_id, report.summary())
+    return report
+
+
+def _refresh(
+    calendar: ImportedCalendar, data: bytes | None, allow_files: bool, now: datetime
+) -> ImportReport:
+    if data is None:
+        fetched = fetch(
+            calendar.source,
+            limits(),
+            etag=calendar.http_etag,
+            last_modified=calendar.http_last_modified,
+            allow_files=allow_files,
+        )
+        if fetched.body is None:
+            return ImportReport(unchanged=True)
+        data = fetched.body
+        calendar.http_etag, calendar.http_last_modified = fetched.etag, fetched.last_modified
+    elif len(data) > limits().max_bytes:
+        raise CalendarImportError(
+            f"the calendar is larger than the limit of {limits().max_bytes // 1024} KiB"
+        )
+    window = import_window(now)
+    upstream = parse_calendar(data, window, current_app.config["TIMEZONE"])
+    report = apply_upstream(calendar, upstream, now, window)
+    calendar.content_hash = hashlib.sha256(data).hexdigest()
+    calendar.event_count = len(upstream)
+    return report
+
+
+def apply_upstream(
+    calendar: ImportedCalendar, upstream: list[UpstreamEvent], now: datetime, window: ImportWindow
+) -> ImportReport:
+    report = ImportReport()
+    links = {link.uid: link for link in calendar.links}
+    horizon = now + relativedelta(months=current_app.config["HORIZON_MONTHS"])
+    for event in upstream:
+        link = links.pop(event.uid, None)
+        if link is None:
+            link = _new_link(calendar, event)
+            report.created_series += 1
+        elif _update_series(link, event, now) or link.is_deleted:
+            report.updated_series += 1
+        link.is_deleted = False
+        link.is_recurring = event.is_recurring
+        db.session.flush()
+        _sync_occurrences(link.series, event, horizon, window, report)
+    for link in links.values():
+        if not link.is_deleted:
+            _remove(link, window, report)
+    db.session.flush()
+    return report
+
+
+def _series_fields(event: UpstreamEvent) -> dict:
+    tz = zone(event.tz)
+    first = event.occurrences[0].original_start.astimezone(tz)
+    rest = [o.original_start.astimezone(tz) for o in event.occurrences[1:]]
+    return {
+        "title": event.summary[:300],
+        "description": event.description,
+        "location": (event.location or None) and event.location[:300],
+        "online_url": (event.url or None) and event.url[:500],
+        "is_public": event.is_public,
+        "timezone": event.tz,
+        "start_date": first.date(),
+        "start_time": first.timetz().replace(tzinfo=None),
+        "duration_minutes": max(1, round(event.duration.total_seconds() / 60)),
+        "rule": None,
+        "rdates": [moment.replace(tzinfo=None).isoformat() for moment in rest],
+        "exdates": [],
+        "pauses": [],
+        "holiday_policy": "keep",
+        "bound_start": None,
+        "bound_end": None,
+    }
+
+
+def _new_link(calendar: ImportedCalendar, event: UpstreamEvent) -> ImportedSeries:
+    digest = hashlib.sha256(event.uid.encode()).hexdigest()[:24]
+    series = Series(
+        key=f"ical-{calendar.id}-{digest}",
+        organisation_id=calendar.organisation_id,
+        event_type=calendar.event_type,
+        languages=[],
+        organisers=[],
+        **_series_fields(event),
+    )
+    db.session.add(series)
+    link = ImportedSeries(
+        calendar=calendar, series=series, uid=event.uid, is_recurring=event.is_recurring
+    )
+    db.session.add(link)
+    return link
+
+
+def _update_series(link: ImportedSeries, event: UpstreamEvent, now: datetime) -> bool:
+    series = link.series
+    changed = False
+    for name, value in _series_fields(event).items():
+        if getattr(series, name) != value:
+            setattr(series, name, value)
+            changed = True
+    if changed:
+        series.revision += 1
+        series.updated_at = now
+    return changed
+
+
+def _sync_occurrences(
+    series: Series,
+    event: UpstreamEvent,
+    horizon: datetime,
+    window: ImportWindow,
+    report: ImportReport,
+) -> None:
+    expansion = expand_series(series, max(horizon, event.occurrences[-1].start + timedelta(days=1)))
+    report.created += expansion.created
+    report.cancelled += expansion.withdrawn
+    db.session.flush()
+    rows = {row.original_start: row for row in _rows(series)}
+    wanted = set()
+    for occurrence in event.occurrences:
+        wanted.add(occurrence.original_start)
+        row = rows.get(occurrence.original_start)
+        if row is not None:
+            _sync_row(row, occurrence, series, report)
+    # upstream deletions: the expansion keeps rows a person (or an earlier import) moved
+    for original, row in rows.items():
+        if original not in wanted and original >= window.start:
+            _cancel(row, REMOVED_UPSTREAM, report)
+
+
+def _rows(series: Series) -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.series_id == series.id)))
+
+
+def _sync_row(row: Event, occurrence, series: Series, report: ImportReport) -> None:
+    if row.has_outcome:
+        return
+    if occurrence.cancelled:
+        _cancel(row, CANCELLED_UPSTREAM, report)
+        return
+    if row.status == EventStatus.CANCELLED:
+        restore_occurrence(row)
+        report.restored += 1
+    if (row.start, row.end) != (occurrence.start, occurrence.end):
+        move_occurrence(row, occurrence.start, occurrence.end)
+        report.moved += 1
+    title = occurrence.summary[:300] if occurrence.summary != series.title else None
+    location = occurrence.location if occurrence.location != series.location else None
+    if (row.title, row.location) != (title, location):
+        edit_occurrence(row, title=title or "", location=location or "")
+        report.retitled += 1
+
+
+def _cancel(row: Event, reason: str, report: ImportReport) -> None:
+    if row.has_outcome or row.status == EventStatus.CANCELLED:
+        return
+    cancel_occurrence(row, reason=reason)
+    report.cancelled += 1
+
+
+def _remove(link: ImportedSeries, window: ImportWindow, report: ImportReport) -> None:
+    for row in _rows(link.series):
+        if row.start >= window.start:
+            _cancel(row, REMOVED_UPSTREAM, report)
+    link.is_deleted = True
+    report.removed_series += 1
+
+
+def add_calendar(
+    source: str, organisation_id: int, event_type: str = "other", name: str | None = None
+) -> ImportedCalendar:
+    calendar = ImportedCalendar(
+        source=source.strip(), organisation_id=organisation_id, event_type=event_type, name=name
+    )
+    db.session.add(calendar)
+    db.session.flush()
+    return calendar
+
+
+def due_calendars(now: datetime | None = None) -> list[ImportedCalendar]:
+    now = now or utcnow()
+    every = timedelta(minutes=current_app.config["CALENDARS_REFRESH_MINUTES"])
+    calendars = db.session.scalars(
+        select(ImportedCalendar)
+        .where(ImportedCalendar.is_active.is_(True))
+        .order_by(ImportedCalendar.id)
+    ).all()
+    return [
+        c
+        for c in calendars
+        if c.is_url and (c.last_checked_at is None or c.last_checked_at + every <= now)
+    ]
+
+
+def refresh_due_calendars(now: datetime | None = None) -> dict[int, str]:
+    """The periodic job: re-read every active URL calendar whose turn has come. Idempotent;
+    one calendar's error never stops the others."""
+    results = {}
+    for calendar in due_calendars(now):
+        try:
+            results[calendar.id] = refresh_calendar(calendar, now=now).summary()
+        except CalendarImportError as error:
+            results[calendar.id] = f"error: {error}"
+    return results
