@@ -11,7 +11,7 @@ import asyncio
 import socket
 import threading
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 
 from aiosmtpd.controller import Controller
@@ -30,7 +30,7 @@ class Received:
 
     @property
     def message(self) -> Message:
-        return message_from_bytes(self.data)
+        return message_from_bytes(self.data, policy=policy.default)
 
     @property
     def message_id(self) -> str:
@@ -44,6 +44,9 @@ class SinkHandler:
     refuse: set[str] = field(default_factory=set)
     delay: float = 0.0
     on_accept: object = None  # a callable run with the count of accepted messages
+    # Hold each message until this many client sessions have sent one (proves overlap).
+    wait_for_sessions: int = 0
+    sessions: set = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -55,6 +58,11 @@ class SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.sessions.add(id(session))
+        for _ in range(2000):  # at most ~20 s, then carry on alone
+            if len(self.sessions) >= self.wait_for_sessions:
+                break
+            await asyncio.sleep(0.01)
         if self.delay:
             await asyncio.sleep(self.delay)
         with self.lock:
