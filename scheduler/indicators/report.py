@@ -54,7 +54,7 @@ class IndicatorRow:
     cumulative: Cumulative
     assessment: Assessment
     by_year: list[dict[str, Any]]
-    org_names: dict[str, str]
+    org_names: dict[str, tuple[str, str | None]]
     manual: IndicatorManualValue | None = None
     submitted: dict[str, Any] | None = None
 
@@ -90,7 +90,8 @@ class IndicatorRow:
             "awaiting_outcome": fig.awaiting_outcome,
             "by_org": {
                 slug: {
-                    "name": self.org_names.get(slug, slug),
+                    "name": self.org_names.get(slug, (slug, None))[0],
+                    "name_en": self.org_names.get(slug, (slug, None))[1],
                     "actual": as_number(org.actual),
                     "planned": as_number(org.planned),
                 }
@@ -204,8 +205,9 @@ def closing_for(year: int) -> IndicatorYearClosing | None:
     return db.session.scalar(select(IndicatorYearClosing).where(IndicatorYearClosing.year == year))
 
 
-def organisation_names() -> dict[str, str]:
-    return dict(db.session.execute(select(Organisation.slug, Organisation.name)).all())
+def organisation_names() -> dict[str, tuple[str, str | None]]:
+    rows = db.session.execute(select(Organisation.slug, Organisation.name, Organisation.name_en))
+    return {slug: (name, name_en) for slug, name, name_en in rows}
 
 
 def build_report(
@@ -239,7 +241,7 @@ def _indicator_row(
     year: int,
     window: YearWindow,
     per_year: dict[int, YearFigures],
-    names: dict[str, str],
+    names: dict[str, tuple[str, str | None]],
     manual: dict[tuple[int, int], IndicatorManualValue],
     submitted: dict[str, dict],
 ) -> IndicatorRow:

@@ -66,7 +66,9 @@ def test_held_events_restricted_to_an_organisation(build, now):
     row = figures("national_trainings", now=now)
 
     assert (row["actual"], row["planned"]) == (1, 1)
-    assert row["by_org"] == {"elvl": {"name": "Elvl org", "actual": 1, "planned": 1}}
+    assert list(row["by_org"]) == ["elvl"]
+    assert row["by_org"]["elvl"]["name"] == "Elvl org"
+    assert (row["by_org"]["elvl"]["actual"], row["by_org"]["elvl"]["planned"]) == (1, 1)
 
 
 def test_kov_participations_sum_the_participating_kovs_of_held_events(build, now):
@@ -121,7 +123,7 @@ def test_distinct_orgs_count_each_partner_whose_network_met_once(build, now):
     assert (row["actual"], row["planned"], row["projected"]) == (2, 1, 3)
     assert row["cumulative"] == 3  # parnu (2023), tartu, tallinn
     assert row["by_org"]["tartu"]["actual"] == 1
-    assert row["by_org"]["saaremaa"] == {"name": "Saaremaa org", "actual": 0, "planned": 1}
+    assert (row["by_org"]["saaremaa"]["actual"], row["by_org"]["saaremaa"]["planned"]) == (0, 1)
     assert "elvl" not in row["by_org"]
 
 
