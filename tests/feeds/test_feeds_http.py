@@ -1,0 +1,99 @@
+"""Feeds over HTTP: caching headers, 304s, gzip, HEAD, errors, private links."""
+
+from __future__ import annotations
+
+import gzip
+
+from conftest import YEAR_2024, local, occurrence_at
+
+from scheduler.events.service import move_occurrence
+from scheduler.extensions import db
+
+PATH = "/feeds/org/tartu.ics"
+
+
+def test_feed_is_served_as_utf8_calendar_with_validators(client, club_calendar):
+    response = client.get(PATH, query_string=YEAR_2024)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["ETag"].startswith('"')
+    assert not response.headers["ETag"].startswith("W/")
+    assert "Last-Modified" in response.headers
+
+
+def test_unchanged_data_gives_identical_bytes(client, club_calendar):
+    first = client.get(PATH, query_string=YEAR_2024)
+    client.application.extensions["feeds.cache"]._feeds.clear()  # force a rebuild
+    second = client.get(PATH, query_string=YEAR_2024)
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
+
+
+def test_second_get_with_the_etag_answers_304(client, club_calendar):
+    etag = client.get(PATH, query_string=YEAR_2024).headers["ETag"]
+    again = client.get(PATH, query_string=YEAR_2024, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+
+
+def test_if_modified_since_answers_304_until_an_edit(client, club_calendar):
+    last_modified = client.get(PATH, query_string=YEAR_2024).headers["Last-Modified"]
+    headers = {"If-Modified-Since": last_modified}
+    assert client.get(PATH, query_string=YEAR_2024, headers=headers).status_code == 304
+
+
+def test_an_edit_changes_the_etag_and_the_feed(client, club_calendar):
+    before = client.get(PATH, query_string=YEAR_2024)
+    event = occurrence_at(club_calendar["club"], local(2024, 5, 7, 18, 0))
+    move_occurrence(event, local(2024, 5, 8, 17, 0))
+    db.session.commit()
+    after = client.get(
+        PATH, query_string=YEAR_2024, headers={"If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert b"DTSTART;TZID=Europe/Tallinn:20240508T170000" in after.data
+    assert b"SEQUENCE:1" in after.data
+
+
+def test_gzip_when_the_client_accepts_it(client, club_calendar):
+    plain = client.get(PATH, query_string=YEAR_2024)
+    zipped = client.get(PATH, query_string=YEAR_2024, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+
+
+def test_head_gives_the_headers_without_the_body(client, club_calendar):
+    get = client.get(PATH, query_string=YEAR_2024)
+    head = client.head(PATH, query_string=YEAR_2024)
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]
+    assert head.headers["Content-Length"] == str(len(get.data))
+
+
+def test_unknown_feeds_are_404_and_bad_arguments_400(client, club_calendar):
+    assert client.get("/feeds/org/nowhere.ics").status_code == 404
+    assert client.get("/feeds/type/party.ics").status_code == 404
+    assert client.get("/feeds/lang/fi.ics").status_code == 404
+    assert client.get(PATH, query_string={"from": "2024-13-01"}).status_code == 400
+    assert client.get(PATH, query_string={"mode": "weird"}).status_code == 400
+    assert (
+        client.get(PATH, query_string={"from": "2024-02-01", "to": "2024-01-01"}).status_code == 400
+    )
+
+
+def test_empty_feed_of_a_known_organisation_is_valid(client, club_calendar):
+    response = client.get(
+        "/feeds/org/elvl.ics", query_string={"from": "2023-01-01", "to": "2023-02-01"}
+    )
+    assert response.status_code == 200
+    assert b"BEGIN:VCALENDAR" in response.data and b"BEGIN:VEVENT" not in response.data
+
+
+def test_default_window_is_rolling(client, app, club_calendar):
+    body = client.get(PATH).data  # 90 days back, 18 months ahead of today: not 2024
+    assert b"BEGIN:VEVENT" not in body or b"2024" not in body.split(b"BEGIN:VEVENT")[1][:400]
