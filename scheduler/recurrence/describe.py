@@ -4,10 +4,12 @@ The description is built from the parsed rule: frequency and interval, weekdays 
 ordinals), days of the month, time of day, COUNT or UNTIL, the months the rule or its pauses
 leave out, other pauses and EXDATEs, extra dates (RDATE) and the holiday policy.
 
-Month, weekday and date formats come from babel (CLDR). Where a language needs a grammatical
-case that CLDR does not provide (Estonian adessive and genitive of months, Russian accusative
-and dative of weekdays and ordinal agreement), small tables below supply it. English uses
-British conventions ("31 December 2024"), as is usual in Estonia.
+Month, weekday and date formats come from babel (CLDR), typographic spaces included (a thin
+space around the dash of a date range, a narrow no-break space in Russian "2024 г."). Where a
+language needs a grammatical case that CLDR does not provide (Estonian adessive and genitive
+of months, Russian accusative and dative of weekdays and ordinal agreement), small tables
+below supply it. English uses British conventions ("31 December 2024"), as is usual in
+Estonia.
 
 Parts of a rule this module does not put into words (BYSETPOS, BYYEARDAY, BYWEEKNO,
 BYSECOND) are appended verbatim in parentheses rather than silently left out.
@@ -304,6 +306,7 @@ def _pause_phrase(pause: DateRange, year: int | None, words: English) -> str:
 
 class English:
     babel_locale = "en_GB"
+    range_separator = "\u2009–\u2009"  # as CLDR's date intervals: thin spaces, en dash
     skip_holidays_as_exception = False
     public_holidays_excepted = ""
     skip_holidays = "skipping public holidays"
@@ -342,7 +345,7 @@ class English:
 
     def date_range(self, first: date, last: date, with_year: bool) -> str:
         if with_year:
-            return f"{self.excepted_date(first)} – {self.excepted_date(last)}"
+            return f"{self.excepted_date(first)}{self.range_separator}{self.excepted_date(last)}"
         return format_interval(first, last, "MMMMd", locale=self.babel_locale)
 
     def month_range(self, first: int, last: int, year: int | None = None) -> str:
@@ -536,6 +539,7 @@ class Estonian(English):
 
 class Russian(English):
     babel_locale = "ru"
+    range_separator = "\u2009—\u2009"
     skip_holidays_as_exception = True
     public_holidays_excepted = "государственных праздников"
     next_working_day = "в государственные праздники переносится на следующий рабочий день"
@@ -629,7 +633,7 @@ class Russian(English):
 
     def month_range(self, first: int, last: int, year: int | None = None) -> str:
         text = super().month_range(first, last)
-        return text if year is None else f"{text} {year} г."
+        return text if year is None else f"{text} {year}\u202fг."  # as CLDR: narrow space
 
     def at_times(self, times: Sequence[time]) -> str:
         return f"в {self.list([format(moment, '%H:%M') for moment in times])}"
