@@ -14,7 +14,7 @@ import logging
 import pkgutil
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 
 from .extensions import babel, csrf, db, login_manager, mail, migrate
 
@@ -78,6 +78,8 @@ def _wire_feature(app: Flask, name: str) -> None:
 
 def _select_locale() -> str:
     languages = babel_languages()
+    if not has_request_context():  # command line and jobs: the configured default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
@@ -88,8 +90,6 @@ def _select_locale() -> str:
 
 
 def babel_languages() -> tuple[str, ...]:
-    from flask import current_app
-
     return tuple(current_app.config["LANGUAGES"])
 
 

@@ -27,6 +27,7 @@ from ..events.expansion import (
 from ..events.models import Series
 from ..extensions import db
 from ..indicators.models import Indicator, IndicatorTarget
+from ..indicators.service import revise_target
 from ..organisations.models import Organisation, OrganisationKind, Partnership
 from ..organisations.registry import estonian_local_governments
 from .models import Activity, Plan, PlanActivity
@@ -96,7 +97,7 @@ def apply_plan(
         for entry in document.series
     ]
     for entry in document.indicators:
-        _upsert_indicator(entry, report)
+        _upsert_indicator(entry, report, source)
     horizon = default_horizon(now=now)
     for item in series:
         report.expansion += expand_series(item, max(horizon, _end_of(document.plan.period.end)))
@@ -316,7 +317,7 @@ def _upsert_series(
     return series
 
 
-def _upsert_indicator(entry, report: LoadReport) -> Indicator:
+def _upsert_indicator(entry, report: LoadReport, source: str) -> Indicator:
     indicator = db.session.scalar(select(Indicator).where(Indicator.code == entry.code))
     if indicator is None:
         indicator = Indicator(code=entry.code)
@@ -343,8 +344,15 @@ def _upsert_indicator(entry, report: LoadReport) -> Indicator:
             indicator.targets.append(IndicatorTarget(year=year, kind=kind, value=value))
             report.count("targets", created=True)
         elif Decimal(target.value) != Decimal(value):
-            target.value = value
-            target.updated_at = utcnow()
+            # Through the indicators service, so the previous target stays in its history.
+            revise_target(
+                indicator.code,
+                year,
+                value,
+                kind=kind,
+                author="plan load",
+                reason=f"changed in the plan file {source}",
+            )
             report.count("targets", created=False)
     db.session.flush()
     return indicator

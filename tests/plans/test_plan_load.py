@@ -262,3 +262,20 @@ def test_a_series_removed_from_the_plan_is_cancelled_but_its_outcomes_stay(app, 
     assert statuses == [EventStatus.HELD, EventStatus.CANCELLED]
     again = runner.invoke(args=["plan", "load", str(plan_file)])
     assert "nothing changed" in again.output
+
+
+def test_a_changed_target_in_the_plan_file_keeps_its_history(app, runner, tmp_path):
+    from scheduler.indicators.models import IndicatorTargetRevision
+
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+    info_days_target = "targets: {2024: 3}\n    target_2029: 12\n    counting: {kind: held_events"
+    text = builtin_plan_path().read_text()
+    assert info_days_target in text
+    text = text.replace(info_days_target, info_days_target.replace("2024: 3", "2024: 2"))
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text)
+    assert runner.invoke(args=["plan", "load", str(plan_file)]).exit_code == 0
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == "info_days"))
+    assert indicator.target_for(2024) == 2
+    revisions = db.session.scalars(select(IndicatorTargetRevision)).all()
+    assert [(r.previous_value, r.value, r.author) for r in revisions] == [(3, 2, "plan load")]
