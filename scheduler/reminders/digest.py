@@ -17,6 +17,7 @@ from ..extensions import db
 from .models import Reminder, ReminderKind, ReminderStatus, reminder_key
 
 DIGEST_HOUR = 8
+DIGEST_MAX_DELAY = timedelta(days=1)  # a digest found later than this waits for next week
 
 
 def week_of(now: datetime, tz: str) -> tuple[datetime, str]:
@@ -38,11 +39,11 @@ def digest_recipients() -> list[str]:
 
 
 def plan_weekly_digests(now: datetime | None = None) -> int:
-    """Create this week's digest rows once Monday 08:00 has come; returns how many were new."""
+    """This week's digest rows, made on Monday from 08:00 for a day; returns how many are new."""
     now = now or utcnow()
     tz = current_app.config.get("TIMEZONE", "Europe/Tallinn")
     due, week = week_of(now, tz)
-    if now < due:
+    if not due <= now <= due + DIGEST_MAX_DELAY:
         return 0
     existing = set(
         db.session.scalars(

@@ -24,6 +24,7 @@ from ..accounts.models import User
 from ..core.time import require_aware, utcnow
 from ..events.models import Event, EventStatus, Series
 from ..extensions import db
+from .digest import DIGEST_MAX_DELAY
 from .emails import OutgoingMail, build_mail
 from .models import OPEN_STATUSES, Reminder, ReminderKind, ReminderOptOut, ReminderStatus
 from .policy import EventState, backoff, skip_reason
@@ -244,6 +245,7 @@ def _prepare(claim: Claim, now: datetime) -> _Prepared:
             opted_out=row.recipient in opted_out,
             superseded=superseded,
             followup_max_delay=followup_delay,
+            digest_max_delay=DIGEST_MAX_DELAY,
         )
         if reason:
             prepared.skips[row.id] = reason

@@ -1,0 +1,101 @@
+"""The clock: which job runs when, and how a job runs (app context, errors logged)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from ..core.time import utcnow
+from ..extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def dispatch_tick(now: datetime) -> str:
+    from ..reminders.dispatch import dispatch_due
+
+    return dispatch_due(now).summary()
+
+
+def extend_horizons(now: datetime) -> str:
+    from ..plans.loader import extend_horizons as extend
+
+    report = extend(now)
+    return f"events: {report.created} new, {report.moved} moved, {report.withdrawn} withdrawn"
+
+
+def weekly_digest(now: datetime) -> str:
+    from ..reminders.digest import plan_weekly_digests
+    from ..reminders.dispatch import dispatch_due
+
+    planned = plan_weekly_digests(now)
+    return f"planned {planned} digest(s); {dispatch_due(now).summary()}"
+
+
+JOBS: dict[str, Callable[[datetime], str]] = {
+    "dispatch": dispatch_tick,
+    "extend_horizons": extend_horizons,
+    "digest": weekly_digest,
+}
+
+
+def run_job(app: Flask, name: str, now: datetime | None = None) -> str | None:
+    """Run one job in its own app context; a failure is logged and the clock goes on."""
+    with app.app_context():
+        try:
+            outcome = JOBS[name](now or utcnow())
+            log.debug("job %s: %s", name, outcome)
+            return outcome
+        except Exception:
+            log.exception("job %s failed", name)
+            db.session.rollback()
+            return None
+        finally:
+            db.session.remove()
+
+
+def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
+    """Every minute a dispatch tick, daily the horizon, Monday 08:00 local the digest.
+
+    Each also runs once at start, so whatever fell due while nothing ran is caught up.
+    """
+    tz = app.config.get("TIMEZONE", "Europe/Tallinn")
+    start = datetime.now(scheduler.timezone)
+    scheduler.add_job(
+        run_job,
+        IntervalTrigger(minutes=1, timezone=tz),
+        args=[app, "dispatch"],
+        id="dispatch",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        run_job,
+        CronTrigger(hour=3, minute=15, timezone=tz),
+        args=[app, "extend_horizons"],
+        id="extend_horizons",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        run_job,
+        CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=tz),
+        args=[app, "digest"],
+        id="digest",
+        next_run_time=start,
+        misfire_grace_time=12 * 3600,
+    )
+    return scheduler
+
+
+def make_scheduler(app: Flask, scheduler_class: type[BaseScheduler]) -> BaseScheduler:
+    scheduler = scheduler_class(
+        timezone=app.config.get("TIMEZONE", "Europe/Tallinn"),
+        # one run at a time; runs missed while busy collapse into one
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+    )
+    return add_jobs(scheduler, app)
