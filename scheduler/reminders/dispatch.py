@@ -315,15 +315,20 @@ def dispatch_due(now: datetime | None = None, *, batch_size: int | None = None) 
     return report
 
 
-def retry_failed(ids: list[int] | None = None, now: datetime | None = None) -> int:
-    """Put failed rows back in the queue (after the cause was fixed), attempts reset."""
-    now = now or utcnow()
+def retry_failed(ids: list[int] | None = None) -> int:
+    """Put failed rows back in the queue (after the cause was fixed), attempts reset.
+
+    They are due again at once: their due time has passed (the dispatcher still skips
+    what is no longer worth sending, such as a reminder for an event that began)."""
     stmt = update(Reminder).where(Reminder.status == ReminderStatus.FAILED)
     if ids:
         stmt = stmt.where(Reminder.id.in_(ids))
     result = db.session.execute(
         stmt.values(
-            status=ReminderStatus.PENDING, attempts=0, next_attempt_at=now, updated_at=now
+            status=ReminderStatus.PENDING,
+            attempts=0,
+            next_attempt_at=Reminder.due,
+            updated_at=utcnow(),
         ).execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -8,6 +8,7 @@ from email import message_from_bytes
 
 from conftest import make_event, tallinn, use_smtp
 from factories import make_org, make_series
+from flask import g
 from smtp_sink import SmtpSink, free_port
 from sqlalchemy import select
 
@@ -144,6 +145,7 @@ def test_the_outbox_page_is_for_coordinators_only(app, client):
     db.session.add(viewer)
     db.session.commit()
     assert client.get("/reminders/").status_code in (302, 401)
+    g.pop("_login_user", None)  # the test's app context outlives the request: forget its user
     with client.session_transaction() as session:
         session["_user_id"] = str(viewer.id)
     assert client.get("/reminders/").status_code == 403
