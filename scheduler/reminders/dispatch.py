@@ -20,13 +20,13 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import User
 from ..core.time import require_aware, utcnow
 from ..events.models import Event, EventStatus, Series
 from ..extensions import db
 from .digest import DIGEST_MAX_DELAY
 from .emails import OutgoingMail, build_mail
-from .models import OPEN_STATUSES, Reminder, ReminderKind, ReminderOptOut, ReminderStatus
+from .models import OPEN_STATUSES, Reminder, ReminderKind, ReminderStatus
+from .optouts import opted_out
 from .policy import EventState, backoff, skip_reason
 from .transport import DeliveryError, open_transport
 
@@ -178,18 +178,6 @@ def _load(ids: list[int]) -> list[Reminder]:
     return list(db.session.scalars(stmt))
 
 
-def _opted_out(recipients: set[str]) -> set[str]:
-    if not recipients:
-        return set()
-    listed = db.session.scalars(
-        select(ReminderOptOut.email).where(ReminderOptOut.email.in_(recipients))
-    ).all()
-    users = db.session.scalars(
-        select(User.email).where(User.email.in_(recipients), User.reminders_opt_out.is_(True))
-    ).all()
-    return set(listed) | set(users)
-
-
 def _latest_before_due(rows: list[Reminder], now: datetime) -> dict[tuple[int, str], datetime]:
     """For each (event, recipient): the latest before-reminder already due."""
     event_ids = {r.event_id for r in rows if r.kind == ReminderKind.BEFORE}
@@ -228,7 +216,7 @@ def _prepare(claim: Claim, now: datetime) -> _Prepared:
     config = current_app.config
     followup_delay = timedelta(days=config.get("FOLLOWUP_MAX_DELAY_DAYS", 14))
     rows = _load(claim.ids)
-    opted_out = _opted_out({r.recipient for r in rows})
+    silenced = opted_out({r.recipient for r in rows})
     latest_before = _latest_before_due(rows, now)
     prepared = _Prepared()
     for row in rows:
@@ -242,7 +230,7 @@ def _prepare(claim: Claim, now: datetime) -> _Prepared:
             row.due,
             now,
             _event_state(row.event),
-            opted_out=row.recipient in opted_out,
+            opted_out=row.recipient in silenced,
             superseded=superseded,
             followup_max_delay=followup_delay,
             digest_max_delay=DIGEST_MAX_DELAY,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..accounts.models import Role, find_user
+from ..accounts.models import Role
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, record_outcome
@@ -18,7 +18,8 @@ from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from .dispatch import retry_failed
 from .emails import when_text
-from .models import Reminder, ReminderOptOut, ReminderStatus
+from .models import Reminder, ReminderStatus
+from .optouts import set_opt_out
 from .tokens import LinkRefused, check_fingerprint, read_followup_token, read_opt_out_token
 
 log = logging.getLogger(__name__)
@@ -162,14 +163,3 @@ def opt_out(token: str):
     return render_template(
         "reminders/opt_out.html", email=email, done="out" if opting_out else "in"
     )
-
-
-def set_opt_out(email: str, opted_out: bool) -> None:
-    user = find_user(email)
-    if user is not None:
-        user.reminders_opt_out = opted_out
-    row = db.session.get(ReminderOptOut, email)
-    if opted_out and row is None:
-        db.session.add(ReminderOptOut(email=email))
-    elif not opted_out and row is not None:
-        db.session.delete(row)

@@ -16,7 +16,7 @@ from scheduler.accounts.models import Role, User
 from scheduler.extensions import db
 from scheduler.reminders.dispatch import dispatch_due
 from scheduler.reminders.models import Reminder
-from scheduler.reminders.views import set_opt_out
+from scheduler.reminders.optouts import set_opt_out
 
 
 def rows(**where) -> list[Reminder]:
