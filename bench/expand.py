@@ -79,6 +79,7 @@ def synthetic_series(randomness: random.Random, zone: ZoneInfo) -> RecurrenceSpe
     start = datetime.combine(first, datetime.min.time(), zone).replace(
         hour=randomness.choice((10, 14, 17, 18)), minute=randomness.choice((0, 30))
     )
+    start = synchronised_start(rule, start)
     return RecurrenceSpec(
         start=start,
         duration=timedelta(minutes=randomness.choice((60, 90, 120))),
@@ -88,6 +89,14 @@ def synthetic_series(randomness: random.Random, zone: ZoneInfo) -> RecurrenceSpe
         bounds=DateRange(first, date(2029, 10, 31)) if randomness.random() < 0.3 else None,
         tz=TIME_ZONE,
     )
+
+
+def synchronised_start(rule: str, start: datetime) -> datetime:
+    """The rule's first occurrence from ``start``: RFC 5545 counts an unsynchronised DTSTART
+    as an occurrence (recurring_ical_events does), dateutil does not; this keeps the three
+    expansions counting the same occurrences."""
+    unlimited = parse_rule(rule).to_text(unlimited=True)
+    return rrulestr(unlimited, dtstart=start)[0]
 
 
 def summer_pauses() -> tuple[DateRange, ...]:

@@ -380,6 +380,8 @@ def validate(spec: RecurrenceSpec) -> None:
         expected = ", ".join(HOLIDAY_POLICIES)
         raise RuleError(f"unknown holiday policy {spec.holidays!r} (expected one of {expected})")
     if spec.rule is not None:
+        if not isinstance(spec.rule, str):
+            raise RuleError(f"rule must be text, got {spec.rule!r}")
         parse_rule(spec.rule)
     for name in ("rdates", "exdates"):
         for moment in getattr(spec, name):
@@ -403,10 +405,10 @@ def _real_instant(moment: datetime, zone: tzinfo) -> datetime:
 
 
 def _to_local(moment: datetime, zone: ZoneInfo) -> datetime:
-    """An aware moment in the series' zone; a naive one is read as wall-clock time there."""
+    """A real instant in the series' zone; a naive moment is read as wall-clock time there."""
     if moment.tzinfo is None or moment.utcoffset() is None:
-        return _real_instant(moment.replace(tzinfo=zone), zone)
-    return moment.astimezone(zone)
+        moment = moment.replace(tzinfo=zone)
+    return _real_instant(moment, zone)
 
 
 def _local_wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
