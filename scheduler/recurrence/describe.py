@@ -185,6 +185,10 @@ def _undescribed_parts(rule: ParsedRule) -> str:
     }
     if rule.freq not in ("MONTHLY", "YEARLY"):
         parts["BYMONTHDAY"] = rule.by_month_day
+    if rule.freq in ("HOURLY", "MINUTELY", "SECONDLY"):
+        parts["BYDAY"] = tuple(str(entry) for entry in rule.by_weekday)
+        parts["BYHOUR"] = rule.by_hour
+        parts["BYMINUTE"] = rule.by_minute
     return "; ".join(
         f"{name}={','.join(map(str, values))}" for name, values in parts.items() if values
     )

@@ -213,6 +213,12 @@ def test_until_in_utc_is_shown_as_the_local_date():
     assert describe(spec, "en") == "every Tuesday at 18:00, until 1 January 2025"
 
 
+def test_parts_not_put_into_words_are_shown_as_written():
+    spec = series("FREQ=HOURLY;INTERVAL=2;BYDAY=MO,TU;BYHOUR=9,11")
+    assert describe(spec, "en") == "every 2 hours (BYDAY=MO,TU; BYHOUR=9,11)"
+    assert describe(spec, "ru") == "раз в 2 часа (BYDAY=MO,TU; BYHOUR=9,11)"
+
+
 def test_weekly_rule_without_byday_names_the_start_weekday():
     assert describe(series("FREQ=WEEKLY", start=local(2024, 1, 5))) == "every Friday at 18:00"
 
