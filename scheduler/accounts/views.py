@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 def login():
     form = LoginForm()
+    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is not None and user.check_password(form.password.data):
@@ -22,7 +23,8 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         log.warning("failed login for %s from %s", form.email.data, request.remote_addr)
         flash(_("Wrong email or password."), "error")
-    return render_template("accounts/login.html", form=form), (200 if not form.errors else 400)
+        status = 401
+    return render_template("accounts/login.html", form=form), status
 
 
 def logout():

@@ -17,7 +17,9 @@ LOCALES = ("et", "en", "ru")
 
 @rules_group.command("preview")
 @click.argument("rule")
-@click.option("--start", required=True, help="Local start of the first occurrence, e.g. 2024-01-02T18:00.")
+@click.option(
+    "--start", required=True, help="Local start of the first occurrence, e.g. 2024-01-02T18:00."
+)
 @click.option("--tz", default="Europe/Tallinn", show_default=True)
 @click.option("--duration", default=90, show_default=True, help="Minutes.")
 @click.option("--pause", "pauses", multiple=True, help="YYYY-MM-DD/YYYY-MM-DD, repeatable.")
@@ -26,8 +28,12 @@ LOCALES = ("et", "en", "ru")
 @click.option("--exdate", "exdates", multiple=True, help="Excluded local start, repeatable.")
 @click.option("--count", default=10, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def preview_command(rule, start, tz, duration, pauses, holidays, rdates, exdates, count, locale, fmt):
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def preview_command(
+    rule, start, tz, duration, pauses, holidays, rdates, exdates, count, locale, fmt
+):
     """Print the first occurrences of RULE (an RFC 5545 RRULE) and its description."""
     try:
         spec = _spec(rule, start, tz, duration, pauses, holidays, rdates, exdates)
@@ -46,8 +52,12 @@ def preview_command(rule, start, tz, duration, pauses, holidays, rdates, exdates
         for o in occurrences
     ]
     if fmt == "json":
-        payload = {"rule": rule, "occurrences": rows, "description": descriptions[locale],
-                   "descriptions": descriptions}
+        payload = {
+            "rule": rule,
+            "occurrences": rows,
+            "description": descriptions[locale],
+            "descriptions": descriptions,
+        }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
     click.echo(descriptions[locale])

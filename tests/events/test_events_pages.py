@@ -99,7 +99,7 @@ def test_a_wrong_password_is_refused(plan, client):
     response = client.post(
         "/account/login", data={"email": "coordinator@tartu.ee", "password": "nope"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert "Wrong email or password" in response.get_data(as_text=True)
 
 
