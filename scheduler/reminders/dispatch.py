@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import selectinload
 
 from ..core.time import require_aware, utcnow
@@ -25,7 +25,7 @@ from ..events.models import Event, EventStatus, Series
 from ..extensions import db
 from .digest import DIGEST_MAX_DELAY
 from .emails import OutgoingMail, build_mail
-from .models import OPEN_STATUSES, Reminder, ReminderKind, ReminderStatus
+from .models import OPEN_PREDICATE, Reminder, ReminderKind, ReminderStatus
 from .optouts import opted_out
 from .policy import EventState, backoff, skip_reason
 from .transport import DeliveryError, open_transport
@@ -76,7 +76,7 @@ def claim_due(now: datetime, limit: int) -> Claim:
     with write_transaction():
         stmt = (
             select(Reminder.id)
-            .where(Reminder.status.in_(OPEN_STATUSES), Reminder.next_attempt_at <= now)
+            .where(text(OPEN_PREDICATE), Reminder.next_attempt_at <= now)
             .order_by(Reminder.next_attempt_at, Reminder.id)
             .limit(limit)
         )

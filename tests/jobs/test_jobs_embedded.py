@@ -11,7 +11,7 @@ import urllib.request
 import uuid
 
 import pytest
-from conftest import FLASK, ROOT, child_env
+from jobs_support import FLASK, ROOT, child_env
 from smtp_sink import free_port
 
 from scheduler.jobs.embedded import running_scheduler, start_embedded, stop_embedded

@@ -7,8 +7,8 @@ import subprocess
 import time
 from datetime import timedelta
 
-from conftest import FLASK, ROOT, child_env
 from factories import make_series
+from jobs_support import FLASK, ROOT, child_env
 from smtp_sink import SmtpSink
 from sqlalchemy import select
 

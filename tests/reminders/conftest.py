@@ -1,36 +1,10 @@
-"""Fixtures for the reminder tests: a live SMTP sink and events built without a rule."""
+"""Fixtures for the reminder tests: a live SMTP sink and an app that sends through it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
+from reminders_support import use_smtp
 from smtp_sink import SmtpSink
-
-from scheduler.core.time import zone
-from scheduler.events import signals
-from scheduler.events.models import Event, EventStatus
-from scheduler.extensions import db, mail
-
-
-def tallinn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=zone("Europe/Tallinn"))
-
-
-def make_event(series, start: datetime, minutes: int = 90) -> Event:
-    """An occurrence row announced the way expansion announces it."""
-    start = start.astimezone(UTC)
-    event = Event(
-        series=series,
-        original_start=start,
-        start=start,
-        end=start + timedelta(minutes=minutes),
-        status=EventStatus.PLANNED,
-    )
-    db.session.add(event)
-    db.session.flush()
-    signals.occurrence_scheduled.send(event)
-    return event
 
 
 @pytest.fixture
@@ -38,11 +12,6 @@ def smtp():
     sink = SmtpSink().start()
     yield sink
     sink.stop()
-
-
-def use_smtp(app, port: int) -> None:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
-    mail.init_app(app)  # Flask-Mail reads its settings when initialised
 
 
 @pytest.fixture

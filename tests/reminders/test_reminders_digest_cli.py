@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import make_event, tallinn
 from factories import make_org, make_series
+from reminders_support import make_event, tallinn
 
 from scheduler.accounts.models import Role, User
 from scheduler.extensions import db

@@ -6,9 +6,9 @@ import json
 from datetime import timedelta
 from email import message_from_bytes
 
-from conftest import make_event, tallinn, use_smtp
 from factories import make_org, make_series
 from flask import g
+from reminders_support import make_event, tallinn, use_smtp
 from smtp_sink import SmtpSink, free_port
 from sqlalchemy import select
 

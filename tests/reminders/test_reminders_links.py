@@ -8,8 +8,8 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from conftest import make_event, tallinn
 from factories import make_org, make_series
+from reminders_support import make_event, tallinn
 
 from scheduler.events.models import EventStatus
 from scheduler.events.service import move_occurrence

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_event, tallinn
 from factories import make_series
+from reminders_support import make_event, tallinn
 from sqlalchemy import select
 
 from scheduler.events.service import cancel_occurrence, move_occurrence, restore_occurrence

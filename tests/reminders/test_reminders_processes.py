@@ -9,8 +9,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conftest import make_event, tallinn
 from factories import make_series
+from reminders_support import make_event, tallinn
 from sqlalchemy import select
 
 from scheduler.extensions import db

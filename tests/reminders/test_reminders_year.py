@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from conftest import tallinn
+from reminders_support import tallinn
 from sqlalchemy import select
 
 from scheduler.events.models import Event, EventStatus

@@ -1,4 +1,4 @@
-"""Helpers for the job tests: the app's settings for a child process."""
+"""Helpers for the job tests: how to start the app as a child process."""
 
 from __future__ import annotations
 
