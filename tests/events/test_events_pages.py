@@ -97,7 +97,7 @@ def test_a_bad_outcome_is_explained_and_nothing_changes(plan, client):
 def test_a_wrong_password_is_refused(plan, client):
     _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
     response = client.post(
-        "/account/login", data={"email": "coordinator@tartu.ee", "password": "nope"}
+        "/account/login?lang=en", data={"email": "coordinator@tartu.ee", "password": "nope"}
     )
     assert response.status_code == 401
     assert "Wrong email or password" in response.get_data(as_text=True)
