@@ -27,7 +27,7 @@ from .digest import DIGEST_MAX_DELAY
 from .emails import OutgoingMail, build_mail
 from .models import OPEN_PREDICATE, Reminder, ReminderKind, ReminderStatus
 from .optouts import opted_out
-from .policy import EventState, backoff, skip_reason
+from .policy import EventState, backoff, normalise_recipients, skip_reason
 from .transport import DeliveryError, open_transport
 
 log = logging.getLogger(__name__)
@@ -232,6 +232,8 @@ def _prepare(claim: Claim, now: datetime) -> _Prepared:
             _event_state(row.event),
             opted_out=row.recipient in silenced,
             superseded=superseded,
+            is_organiser=row.event is None
+            or row.recipient in normalise_recipients(row.event.series.organisers),
             followup_max_delay=followup_delay,
             digest_max_delay=DIGEST_MAX_DELAY,
         )

@@ -137,6 +137,7 @@ def skip_reason(
     *,
     opted_out: bool,
     superseded: bool = False,
+    is_organiser: bool = True,
     followup_max_delay: timedelta = timedelta(days=14),
     digest_max_delay: timedelta = timedelta(days=1),
 ) -> str | None:
@@ -147,6 +148,8 @@ def skip_reason(
         return "too late for this week" if now > due + digest_max_delay else None
     if event is None:
         return "event no longer exists"
+    if not is_organiser:
+        return "no longer an organiser of the event"
     if kind == "cancelled":
         if not event.is_cancelled:
             return "event was restored"

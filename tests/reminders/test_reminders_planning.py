@@ -141,3 +141,34 @@ def test_a_cancellation_notice_is_sent_once_and_names_the_event(app):
     files = sorted(pathlib.Path(app.config["MAIL_CAPTURE_DIR"]).glob("*.eml"))
     assert len(files) == 2
     assert any(b"Cancelled: Keelekohvik" in f.read_bytes() for f in files)
+
+
+def test_a_series_override_changes_the_plan_and_a_broken_one_falls_back(app, caplog):
+    custom = make_series("custom", reminder_policy={"offsets_days": [3], "followup": False})
+    broken = make_series("broken", reminder_policy={"ofsets": [3]})
+    make_event(custom, tallinn(2024, 3, 12, 18))
+    make_event(broken, tallinn(2024, 3, 12, 18))
+    db.session.commit()
+    slots = {
+        key: sorted(
+            r.slot for r in db.session.scalars(select(Reminder)) if r.event.series.key == key
+        )
+        for key in ("custom", "broken")
+    }
+    assert slots == {"custom": ["3d"], "broken": ["1d", "7d", "after"]}
+    assert "unknown reminder policy key(s): ofsets" in caplog.text
+
+
+def test_someone_removed_from_the_organisers_gets_no_more_reminders(app):
+    series = make_series(organisers=["stays@x.ee", "leaves@x.ee"])
+    make_event(series, tallinn(2024, 3, 12, 18))
+    db.session.commit()
+    series.organisers = ["stays@x.ee"]
+    db.session.commit()
+    report = dispatch_due(tallinn(2024, 3, 5, 9))
+    assert (report.sent, report.skipped) == (1, 1)
+    skipped = db.session.scalars(select(Reminder).where(Reminder.status == "skipped")).one()
+    assert (skipped.recipient, skipped.last_error) == (
+        "leaves@x.ee",
+        "no longer an organiser of the event",
+    )
