@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from conftest import YEAR_2024, local, occurrence_at
+from feeds_helpers import YEAR_2024, local, occurrence_at
 
 from scheduler.events.service import move_occurrence
 from scheduler.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import icalendar
 import pytest
-from conftest import (
+from feeds_helpers import (
     YEAR_2024,
     events_list,
     expected_occurrences,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from feeds_helpers import (
     YEAR_2024,
     events_list,
     expected_occurrences,

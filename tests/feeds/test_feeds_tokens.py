@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import YEAR_2024
+from feeds_helpers import YEAR_2024
 
 from scheduler.accounts.models import find_user
 from scheduler.extensions import db
