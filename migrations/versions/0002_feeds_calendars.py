@@ -15,14 +15,6 @@ branch_labels = None
 depends_on = None
 
 
-def _user_foreign_key():
-    # The accounts table has no migration of its own yet at the time of writing (it comes
-    # from the lead's merge); reference it only when it exists.
-    if 'user_account' not in sa.inspect(op.get_bind()).get_table_names():
-        return []
-    return [sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_feed_token_user_id_user_account'), ondelete='CASCADE')]
-
-
 def upgrade():
     op.create_table('feed_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -32,7 +24,7 @@ def upgrade():
     sa.Column('label', sa.String(length=200), nullable=True),
     sa.Column('created_at', scheduler.core.types.UTCDateTime(), nullable=False),
     sa.Column('revoked_at', scheduler.core.types.UTCDateTime(), nullable=True),
-    *_user_foreign_key(),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_feed_token_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feed_token')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_feed_token_token_hash'))
     )
