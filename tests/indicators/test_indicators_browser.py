@@ -2,48 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from scheduler.extensions import db
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser.new_page()
-        browser.close()
-
-
-def test_the_report_draws_progress_and_charts_and_leads_to_the_evidence(build, live_url, page):
+def test_the_report_draws_progress_and_charts_and_leads_to_the_evidence(build, live_server, page):
     build.indicator(
         "info_days", {"kind": "held_events", "types": ["info_day"]}, targets={2024: 4}, final=12
     )
@@ -51,7 +17,7 @@ def test_the_report_draws_progress_and_charts_and_leads_to_the_evidence(build, l
     build.event("2024-10-01 10:00", "info_day")
     db.session.commit()
 
-    page.goto(f"{live_url}/indicators/?year=2024&lang=en")
+    page.goto(f"{live_server}/indicators/?year=2024&lang=en")
 
     done = page.locator("#row-info_days .bar .done").bounding_box()
     more = page.locator("#row-info_days .bar .more").bounding_box()
