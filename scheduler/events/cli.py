@@ -14,6 +14,7 @@ from .queries import EventFilter, list_events
 from .service import (
     OccurrenceError,
     cancel_occurrence,
+    ensure_editable_by_people,
     get_event,
     move_occurrence,
     record_outcome,
@@ -171,6 +172,7 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
             new_end = parse_local_datetime(end, tz) if end else None
         except ValueError as error:
             raise OccurrenceError(f"not a date and time: {error}") from error
+        ensure_editable_by_people(event)
         return move_occurrence(event, new_start, new_end)
 
     _change(action)
@@ -182,7 +184,7 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
 @with_appcontext
 def cancel_command(event_id: int, reason: str | None) -> None:
     """Cancel one occurrence."""
-    _change(lambda: cancel_occurrence(get_event(event_id), reason))
+    _change(lambda: cancel_occurrence(_editable(event_id), reason))
 
 
 @events_group.command("restore")
@@ -190,7 +192,13 @@ def cancel_command(event_id: int, reason: str | None) -> None:
 @with_appcontext
 def restore_command(event_id: int) -> None:
     """Plan a cancelled occurrence again."""
-    _change(lambda: restore_occurrence(get_event(event_id)))
+    _change(lambda: restore_occurrence(_editable(event_id)))
+
+
+def _editable(event_id: int) -> Event:
+    event = get_event(event_id)
+    ensure_editable_by_people(event)
+    return event
 
 
 @events_group.command("expand")

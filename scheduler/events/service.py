@@ -29,6 +29,17 @@ def get_event(event_id: int) -> Event:
     return event
 
 
+def ensure_editable_by_people(event: Event) -> None:
+    """Imported events change at their source; here only their type and outcome are set."""
+    from ..calendars.models import is_imported
+
+    if is_imported(event.series):
+        raise OccurrenceError(
+            "this event comes from an imported calendar: change it at its source "
+            "(only its outcome can be recorded here)"
+        )
+
+
 def move_occurrence(event: Event, start: datetime, end: datetime | None = None) -> Event:
     require_aware(start)
     end = end or start + (event.end - event.start)

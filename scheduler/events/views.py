@@ -22,6 +22,7 @@ from .queries import EventFilter, FilterError, list_events
 from .service import (
     OccurrenceError,
     cancel_occurrence,
+    ensure_editable_by_people,
     get_event,
     move_occurrence,
     record_outcome,
@@ -152,6 +153,8 @@ def get_event_or_404(event_id: int) -> Event:
 
 
 def _apply(event: Event, action: str, form) -> None:
+    if action in ("cancel", "restore", "move"):
+        ensure_editable_by_people(event)
     if action == "held":
         attendance = form.get("attendance", type=int)
         record_outcome(

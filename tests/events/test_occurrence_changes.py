@@ -136,3 +136,37 @@ def test_events_list_filters_by_org_and_activity_and_refuses_unknown_ones(series
         ]
     )
     assert [row["start"][:10] for row in json.loads(result.output)] == ["2024-01-16"]
+
+
+IMPORTED_ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Partner//Library//EN
+BEGIN:VEVENT
+UID:reading-club-1@library.example
+DTSTAMP:20240101T000000Z
+DTSTART;TZID=Europe/Tallinn:20240110T170000
+DTEND;TZID=Europe/Tallinn:20240110T183000
+SUMMARY:Reading club
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_imported_events_take_an_outcome_but_are_changed_only_at_their_source(
+    app, runner, tmp_path
+):
+    make_org("tartu")
+    db.session.commit()
+    source = tmp_path / "library.ics"
+    source.write_text(IMPORTED_ICS)
+    added = runner.invoke(args=["calendars", "add", str(source), "--org", "tartu"])
+    assert added.exit_code == 0, added.output
+    event = db.session.scalars(db.select(Event)).one()
+    for args in (["cancel", str(event.id)], ["move", str(event.id), "--start", "2024-01-11T17:00"]):
+        refused = runner.invoke(args=["events", *args])
+        assert refused.exit_code != 0 and "imported calendar" in refused.output
+    held = runner.invoke(args=["events", "held", str(event.id), "--attendance", "6"])
+    assert held.exit_code == 0, held.output
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert (event.status, event.attendance) == (EventStatus.HELD, 6)
