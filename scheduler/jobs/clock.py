@@ -9,7 +9,7 @@ from datetime import datetime
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from flask import Flask
+from flask import Flask, current_app
 
 from ..core.time import utcnow
 from ..extensions import db
@@ -26,7 +26,7 @@ def dispatch_tick(now: datetime) -> str:
 def extend_horizons(now: datetime) -> str:
     from ..plans.loader import extend_horizons as extend
 
-    report = extend(now)
+    report = extend(now, months=current_app.config.get("HORIZON_MONTHS", 24))
     return f"events: {report.created} new, {report.moved} moved, {report.withdrawn} withdrawn"
 
 

@@ -201,7 +201,7 @@ def _event_state(event: Event | None) -> EventState | None:
     return EventState(
         start=event.start,
         is_cancelled=event.status == EventStatus.CANCELLED,
-        has_outcome=event.status in (EventStatus.HELD, EventStatus.NOT_HELD),
+        has_outcome=event.has_outcome,
     )
 
 
