@@ -94,17 +94,28 @@ def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
         del existing[event.original_start]
         event.original_start = key
         existing[key] = event
+    created = []
     for key, occurrence in wanted_utc.items():
         event = existing.get(key)
         if event is None:
-            report.events.append(_create(series, occurrence, now))
-            report.created += 1
+            created.append(_new_event(series, occurrence, now))
         else:
             _refresh(event, occurrence, now, report)
     for key, event in existing.items():
         if key not in wanted_utc:
             _withdraw(event, now, report)
+    _announce_created(created, report)
     return report
+
+
+def _announce_created(created: list[Event], report: ExpansionReport) -> None:
+    # One flush for the whole batch: receivers get rows with ids, in the same transaction.
+    db.session.add_all(created)
+    db.session.flush()
+    for event in created:
+        signals.occurrence_scheduled.send(event)
+    report.events.extend(created)
+    report.created += len(created)
 
 
 def withdraw_series(series: Series) -> ExpansionReport:
@@ -141,8 +152,8 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _create(series: Series, occurrence: Occurrence, now: datetime) -> Event:
-    event = Event(
+def _new_event(series: Series, occurrence: Occurrence, now: datetime) -> Event:
+    return Event(
         series=series,
         original_start=_utc(occurrence.original_start),
         start=_utc(occurrence.start),
@@ -151,10 +162,6 @@ def _create(series: Series, occurrence: Occurrence, now: datetime) -> Event:
         created_at=now,
         updated_at=now,
     )
-    db.session.add(event)
-    db.session.flush()
-    signals.occurrence_scheduled.send(event)
-    return event
 
 
 def _refresh(event: Event, occurrence: Occurrence, now: datetime, report: ExpansionReport) -> None:

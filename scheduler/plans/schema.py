@@ -31,6 +31,7 @@ EVENT_TYPES = (
     "other",
 )
 LANGUAGES = ("et", "en", "ru")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -245,8 +246,8 @@ def read_plan(path: Path) -> tuple[PlanDocument, dict]:
     """Parse and validate a plan file; returns the document and the raw mapping."""
     text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(text)
-        root = yaml.compose(text)
+        raw = yaml.load(text, Loader=_YAML_LOADER)
+        root = yaml.compose(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
