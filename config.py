@@ -73,6 +73,8 @@ class Config:
     MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 30)
     # The embedded clock takes this lock so that only one web process runs the jobs.
     SCHEDULER_LOCK_FILE = os.environ.get("SCHEDULER_LOCK_FILE", str(INSTANCE / "scheduler.lock"))
+    # On PostgreSQL an advisory lock with this key; one key per installation sharing a server.
+    SCHEDULER_LOCK_KEY = _int("SCHEDULER_LOCK_KEY", 0x454C564C)
 
 
 class TestConfig(Config):

@@ -18,6 +18,8 @@ occurrence_cancelled = _signals.signal("occurrence-cancelled")
 occurrence_restored = _signals.signal("occurrence-restored")
 #: title, location or notes of an occurrence changed (sender: the Event)
 occurrence_edited = _signals.signal("occurrence-edited")
+#: a series' own fields changed (sender: the Series; kwargs: fields, a set of names)
+series_changed = _signals.signal("series-changed")
 #: an outcome (held / not held, attendance, participants) is about to be recorded;
 #: a receiver may raise to refuse it (e.g. the year is closed). kwargs: status, attendance
 outcome_recording = _signals.signal("outcome-recording")

@@ -38,8 +38,16 @@ def weekly_digest(now: datetime) -> str:
     return f"planned {planned} digest(s); {dispatch_due(now).summary()}"
 
 
+def refresh_calendars(now: datetime) -> str:
+    from ..calendars.importer import refresh_due_calendars
+
+    results = refresh_due_calendars(now)
+    return f"refreshed {len(results)} imported calendar(s)"
+
+
 JOBS: dict[str, Callable[[datetime], str]] = {
     "dispatch": dispatch_tick,
+    "refresh_calendars": refresh_calendars,
     "extend_horizons": extend_horizons,
     "digest": weekly_digest,
 }
@@ -61,7 +69,8 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> str | None:
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
-    """Every minute a dispatch tick, daily the horizon, Monday 08:00 local the digest.
+    """Every minute a dispatch tick, every 15 minutes the imported calendars that are due,
+    daily the horizon, Monday 08:00 local the digest.
 
     Each also runs once at start, so whatever fell due while nothing ran is caught up.
     """
@@ -72,6 +81,13 @@ def add_jobs(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
         IntervalTrigger(minutes=1, timezone=tz),
         args=[app, "dispatch"],
         id="dispatch",
+        next_run_time=start,
+    )
+    scheduler.add_job(
+        run_job,
+        IntervalTrigger(minutes=15, timezone=tz),
+        args=[app, "refresh_calendars"],
+        id="refresh_calendars",
         next_run_time=start,
     )
     scheduler.add_job(

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..core.time import utcnow
+from ..events import signals
 from ..events.expansion import (
     ExpansionReport,
     default_horizon,
@@ -124,13 +125,11 @@ def _end_of(day: date) -> datetime:
     return local_midnight(date(day.year + 1, 1, 1))
 
 
-def _assign(row, report: LoadReport, what: str, **values) -> bool:
-    """Set changed attributes only, so an unchanged load writes nothing."""
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
+def _assign(row, report: LoadReport, what: str, **values) -> set[str]:
+    """Set changed attributes only, so an unchanged load writes nothing; returns their names."""
+    changed = {name for name, value in values.items() if getattr(row, name) != value}
+    for name in changed:
+        setattr(row, name, values[name])
     if changed and row.id is not None:
         report.count(what, created=False)
     return changed
@@ -310,10 +309,12 @@ def _upsert_series(
         reminder_policy=entry.reminders,
         note=entry.assumed,
     )
-    if _assign(series, report, "series", **values) and not is_new:
+    changed = _assign(series, report, "series", **values)
+    db.session.flush()
+    if changed and not is_new:
         series.revision += 1
         series.updated_at = utcnow()
-    db.session.flush()
+        signals.series_changed.send(series, fields=changed)
     return series
 
 

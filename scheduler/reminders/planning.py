@@ -198,6 +198,15 @@ def on_scheduled(event: Event, **_ignored) -> None:
     plan_new_event(event)
 
 
+def on_series_changed(series: Series, fields: set[str], **_) -> None:
+    """New organisers or a new policy: bring every planned event's rows up to date."""
+    if not fields & {"organisers", "reminder_policy"}:
+        return
+    for event in series.events:
+        if event.status == EventStatus.PLANNED:
+            retime_event(event)
+
+
 def connect_signals() -> None:
     """Subscribe the planners (idempotent: blinker keeps one connection per receiver)."""
     signals.occurrence_scheduled.connect(on_scheduled)
@@ -205,6 +214,7 @@ def connect_signals() -> None:
     signals.occurrence_edited.connect(on_edited)
     signals.occurrence_cancelled.connect(on_cancelled)
     signals.occurrence_restored.connect(on_restored)
+    signals.series_changed.connect(on_series_changed)
 
 
 def replan_all(now: datetime | None = None) -> int:

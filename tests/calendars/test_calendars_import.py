@@ -271,3 +271,21 @@ def test_refresh_job_reads_only_due_calendars(app, runner, parnu, upstream):
         "0 new and 0 changed upstream events, 0 removed; "
         "occurrences: 0 new, 0 moved, 0 cancelled, 0 restored, 0 retitled"
     ]
+
+
+def test_the_clock_refreshes_imported_calendars_when_their_turn_comes(app, runner, parnu, upstream):
+    from datetime import UTC, datetime, timedelta
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from scheduler.jobs.clock import make_scheduler, run_job
+
+    assert make_scheduler(app, BackgroundScheduler).get_job("refresh_calendars") is not None
+    upstream.body = ics(SINGLE)
+    assert add(runner, upstream.url).exit_code == 0
+    upstream.body = ics(SINGLE.replace("Avatud uste päev", "Avatud uste päev ja laat"))
+    soon = datetime.now(UTC) + timedelta(minutes=1)
+    assert run_job(app, "refresh_calendars", now=soon) == "refreshed 0 imported calendar(s)"
+    later = datetime.now(UTC) + timedelta(minutes=app.config["CALENDARS_REFRESH_MINUTES"] + 1)
+    assert run_job(app, "refresh_calendars", now=later) == "refreshed 1 imported calendar(s)"
+    assert active(listed(runner)) == [("2024-05-10T12:00:00+03:00", "Avatud uste päev ja laat")]

@@ -77,11 +77,14 @@ def test_the_clock_is_off_unless_embedded_is_configured(app):
     assert start_embedded(app) is False
 
 
-def test_flask_run_with_the_reloader_starts_the_clock_exactly_once(app, tmp_path, backend):
-    if backend != "sqlite":
-        pytest.skip("one backend is enough: the reloader check does not touch the database")
+def test_flask_run_with_the_reloader_starts_the_clock_exactly_once(app, tmp_path):
     port = free_port()
-    env = child_env(app, SCHEDULER_EMBEDDED="1", SCHEDULER_LOCK_FILE=str(tmp_path / "clock.lock"))
+    env = child_env(
+        app,
+        SCHEDULER_EMBEDDED="1",
+        SCHEDULER_LOCK_FILE=str(tmp_path / "clock.lock"),
+        SCHEDULER_LOCK_KEY=str(uuid.uuid4().int % 2**31),
+    )
     server = subprocess.Popen(
         [FLASK, "--app", "wsgi", "run", "--debug", "--port", str(port)],
         cwd=ROOT,

@@ -282,3 +282,28 @@ def test_a_changed_target_in_the_plan_file_keeps_its_history(app, runner, tmp_pa
     assert indicator.target_for(2024) == 2
     revisions = db.session.scalars(select(IndicatorTargetRevision)).all()
     assert [(r.previous_value, r.value, r.author) for r in revisions] == [(3, 2, "plan load")]
+
+
+def test_an_organiser_added_in_the_plan_file_gets_reminders_for_planned_events(
+    app, runner, tmp_path
+):
+    from scheduler.reminders.models import Reminder
+
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+    before = db.session.scalars(
+        select(Reminder).where(Reminder.recipient == "helper@tartu.ee")
+    ).all()
+    assert before == []
+    text = builtin_plan_path().read_text()
+    assert text.count("organisers: [vorgustik@tartu.ee]") == 1
+    text = text.replace(
+        "organisers: [vorgustik@tartu.ee]", "organisers: [vorgustik@tartu.ee, helper@tartu.ee]"
+    )
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(text)
+    assert runner.invoke(args=["plan", "load", str(plan_file)]).exit_code == 0
+    added = db.session.scalars(select(Reminder).where(Reminder.recipient == "helper@tartu.ee"))
+    network = db.session.scalar(
+        select(Series).where(Series.key == "2024-tartu-specialists-network")
+    )
+    assert {r.event_id for r in added} == {e.id for e in network.events}
