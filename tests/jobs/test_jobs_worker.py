@@ -66,6 +66,7 @@ def test_worker_once_runs_every_job_and_exits(app, runner):
     assert result.exit_code == 0, result.output
     assert [line.split(":")[0] for line in result.output.splitlines()] == [
         "dispatch",
+        "refresh_calendars",
         "extend_horizons",
         "digest",
     ]
