@@ -1,0 +1,60 @@
+"""Every user-facing string exists in Estonian and Russian, and the catalogues are current."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = ROOT / "scheduler" / "translations"
+
+
+def _untranslated(locale: str) -> list[str]:
+    with open(CATALOGUES / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalogue = read_po(handle, locale=locale)
+    missing = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or message.fuzzy:
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+@pytest.mark.parametrize("locale", ["et", "ru"])
+def test_every_message_is_translated(locale):
+    assert _untranslated(locale) == []
+
+
+def test_the_catalogues_hold_every_message_of_the_code(tmp_path):
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with open(template, "rb") as handle:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    with open(CATALOGUES / "et" / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        present = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    assert sorted(wanted - present) == [], "run `make translations` and translate the new strings"
