@@ -20,7 +20,7 @@ setup: $(STAMP)
 
 run: setup
 	$(FLASK) db upgrade
-	$(FLASK) plan load
+	$(FLASK) plan demo
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
 
 test: setup
