@@ -1,9 +1,16 @@
-"""Write iCalendar (RFC 5545) text from plain data. Pure: no Flask, no database.
+"""iCalendar (RFC 5545) feeds from plain data, built and serialised with the ``icalendar``
+library. Pure: no Flask, no database.
 
-Written by hand rather than through a library so that every byte is chosen: the same data
-always gives the same bytes (ETags stay put), times always carry a TZID with a VTIMEZONE
-defined before the events, UNTIL is always UTC, and the VTIMEZONE is one that Outlook,
-Google and ical.js (Thunderbird) all read the same way — the plain yearly-rule form.
+The library escapes, folds and formats every value; this module only chooses what goes in
+and in which order, so that the same data always gives the same bytes (ETags stay put):
+properties are added in a fixed order and serialised unsorted (``to_ical(sorted=False)``
+keeps insertion order), events are sorted, EXDATEs and TZIDs too.
+
+Times always carry a TZID with a VTIMEZONE before the events; UNTIL is always UTC. The
+VTIMEZONE is our own, not ``Timezone.from_tzid``: icalendar's generated one for
+Europe/Tallinn was seen to be misread by ical.js (Thunderbird), so we publish the plain
+yearly-rule form (``RRULE:FREQ=YEARLY;BYMONTH=..;BYDAY=-1SU``) derived from the zone's current
+rules, which Outlook, Google and ical.js all read the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +20,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vRecur,
+    vText,
+)
 
 PRODID = "-//ELVL//Event scheduler//ET"
 DEFAULT_REFRESH = timedelta(hours=6)
@@ -58,28 +77,31 @@ class FeedCalendar:
 
 
 def render_calendar(calendar: FeedCalendar) -> bytes:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{calendar.prodid}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"NAME:{escape_text(calendar.name)}",
-        f"X-WR-CALNAME:{escape_text(calendar.name)}",
-        f"X-WR-TIMEZONE:{calendar.tz}",
-        f"REFRESH-INTERVAL;VALUE=DURATION:{format_duration(calendar.refresh)}",
-        f"X-PUBLISHED-TTL:{format_duration(calendar.refresh)}",
-    ]
+    return calendar_component(calendar).to_ical(sorted=False)
+
+
+def calendar_component(calendar: FeedCalendar) -> Calendar:
+    """The ``icalendar.Calendar`` of a feed: header, VTIMEZONEs, then the events in order."""
+    result = Calendar()
+    result.add("VERSION", "2.0")
+    result.add("PRODID", calendar.prodid)
+    result.add("CALSCALE", "GREGORIAN")
+    result.add("METHOD", "PUBLISH")
+    # NAME and the X-WR-* names are not typed TEXT in icalendar: say so, or they go unescaped
+    result.add("NAME", vText(calendar.name))
+    result.add("X-WR-CALNAME", vText(calendar.name))
+    result.add("X-WR-TIMEZONE", vText(calendar.tz))
+    result.add("REFRESH-INTERVAL", vDuration(calendar.refresh), {"VALUE": "DURATION"})
+    result.add("X-PUBLISHED-TTL", vDuration(calendar.refresh))
     if calendar.description:
-        lines.append(f"DESCRIPTION:{escape_text(calendar.description)}")
-        lines.append(f"X-WR-CALDESC:{escape_text(calendar.description)}")
+        result.add("DESCRIPTION", calendar.description)
+        result.add("X-WR-CALDESC", vText(calendar.description))
     first_year, last_year = _years_covered(calendar.events)
     for tz in sorted({calendar.tz} | {event.tz for event in calendar.events}):
-        lines.extend(vtimezone_lines(tz, first_year, last_year))
+        result.add_component(vtimezone(tz, first_year, last_year))
     for event in sorted(calendar.events, key=_event_order):
-        lines.extend(vevent_lines(event))
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines).encode("utf-8")
+        result.add_component(vevent(event))
+    return result
 
 
 def _event_order(event: FeedEvent) -> tuple:
@@ -94,101 +116,38 @@ def _years_covered(events: Iterable[FeedEvent]) -> tuple[int, int]:
     return min(years), max(years)
 
 
-def vevent_lines(event: FeedEvent) -> list[str]:
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{escape_text(event.uid)}",
-        f"DTSTAMP:{format_utc(event.modified)}",
-        f"LAST-MODIFIED:{format_utc(event.modified)}",
-        f"SEQUENCE:{event.sequence}",
-    ]
+def vevent(event: FeedEvent) -> Event:
+    zone = ZoneInfo(event.tz)
+    component = Event()
+    component.add("UID", event.uid)
+    component.add("DTSTAMP", event.modified)  # the library writes these two in UTC
+    component.add("LAST-MODIFIED", event.modified)
+    component.add("SEQUENCE", event.sequence)
+    # an aware datetime in a ZoneInfo is written with TZID=<zone key>, never floating
     if event.recurrence_id is not None:
-        lines.append(local_property("RECURRENCE-ID", event.recurrence_id, event.tz))
-    lines.append(local_property("DTSTART", event.start, event.tz))
-    lines.append(local_property("DTEND", event.end, event.tz))
+        component.add("RECURRENCE-ID", event.recurrence_id.astimezone(zone))
+    component.add("DTSTART", event.start.astimezone(zone))
+    component.add("DTEND", event.end.astimezone(zone))
     if event.rule:
-        lines.append(f"RRULE:{event.rule}")
+        component.add("RRULE", vRecur.from_ical(event.rule))
     if event.exdates:
-        stamps = ",".join(format_local(moment, event.tz) for moment in sorted(event.exdates))
-        lines.append(f"EXDATE;TZID={event.tz}:{stamps}")
-    lines.append(f"SUMMARY:{escape_text(event.summary)}")
+        component.add("EXDATE", [moment.astimezone(zone) for moment in sorted(event.exdates)])
+    component.add("SUMMARY", event.summary)
     if event.description:
-        lines.append(f"DESCRIPTION:{escape_text(event.description)}")
+        component.add("DESCRIPTION", event.description)
     if event.location:
-        lines.append(f"LOCATION:{escape_text(event.location)}")
+        component.add("LOCATION", event.location)
     if event.url:
-        lines.append(f"URL;VALUE=URI:{event.url}")
+        component.add("URL", event.url)
     if event.categories:
-        lines.append(f"CATEGORIES:{','.join(escape_text(c) for c in event.categories)}")
+        component.add("CATEGORIES", list(event.categories))
     if event.organizer:
-        name = f";CN={quote_param(event.organizer.name)}" if event.organizer.name else ""
-        lines.append(f"ORGANIZER{name}:mailto:{event.organizer.email}")
-    lines.append(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}")
-    lines.append(f"TRANSP:{'TRANSPARENT' if event.cancelled else 'OPAQUE'}")
-    lines.append("CLASS:PUBLIC")
-    lines.append("END:VEVENT")
-    return lines
-
-
-def local_property(name: str, moment: datetime, tz: str) -> str:
-    return f"{name};TZID={tz}:{format_local(moment, tz)}"
-
-
-def format_local(moment: datetime, tz: str) -> str:
-    return moment.astimezone(ZoneInfo(tz)).strftime("%Y%m%dT%H%M%S")
-
-
-def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def format_duration(value: timedelta) -> str:
-    seconds = int(value.total_seconds())
-    days, seconds = divmod(seconds, 86400)
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
-    text = f"P{days}D" if days else "P"
-    if hours or minutes or seconds or not days:
-        text += "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-        text += f"{seconds}S" if seconds or (not hours and not minutes) else ""
-    return text
-
-
-def escape_text(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def quote_param(text: str) -> str:
-    cleaned = text.replace('"', "'")
-    if any(c in cleaned for c in ":;,"):
-        return f'"{cleaned}"'
-    return cleaned
-
-
-def fold_line(line: str) -> str:
-    """Fold at 75 octets, never inside a UTF-8 sequence (RFC 5545 §3.1)."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    parts: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, 74
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+        parameters = {"CN": event.organizer.name} if event.organizer.name else None
+        component.add("ORGANIZER", vCalAddress(f"mailto:{event.organizer.email}"), parameters)
+    component.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
+    component.add("TRANSP", "TRANSPARENT" if event.cancelled else "OPAQUE")
+    component.add("CLASS", "PUBLIC")
+    return component
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,24 +168,68 @@ class Transition:
         return (self.instant + self.offset_from).replace(tzinfo=None)
 
 
-def vtimezone_lines(tz: str, first_year: int, last_year: int) -> list[str]:
-    return list(_vtimezone_lines(tz, first_year - 1, last_year + 1))
+@dataclass(frozen=True)
+class YearlyRule:
+    """``FREQ=YEARLY;BYMONTH=<month>;BYDAY=<ordinal><weekday>``."""
+
+    month: int
+    ordinal: int  # -1 for the last such weekday of the month, else 1..4
+    weekday: int  # 0 = Monday
+
+    def as_recur(self) -> vRecur:
+        return vRecur(
+            {
+                "FREQ": "YEARLY",
+                "BYMONTH": self.month,
+                "BYDAY": f"{self.ordinal}{WEEKDAY_CODES[self.weekday]}",
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Observance:
+    """One STANDARD or DAYLIGHT part of a VTIMEZONE."""
+
+    daylight: bool
+    local_start: datetime  # naive: RFC 5545 wants DTSTART of an observance in local time
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str | None
+    rule: YearlyRule | None = None
+
+    def component(self) -> TimezoneStandard | TimezoneDaylight:
+        part = TimezoneDaylight() if self.daylight else TimezoneStandard()
+        part.add("DTSTART", self.local_start)
+        part.add("TZOFFSETFROM", self.offset_from)
+        part.add("TZOFFSETTO", self.offset_to)
+        if self.rule is not None:
+            part.add("RRULE", self.rule.as_recur())
+        if self.name:
+            part.add("TZNAME", self.name)
+        return part
+
+
+def vtimezone(tz: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of ``tz`` covering the years of the feed (and one either side)."""
+    component = Timezone()
+    component.add("TZID", tz)
+    for observance in observances(tz, first_year - 1, last_year + 1):
+        component.add_component(observance.component())
+    return component
 
 
 @lru_cache(maxsize=256)
-def _vtimezone_lines(tz: str, first_year: int, last_year: int) -> tuple[str, ...]:
+def observances(tz: str, first_year: int, last_year: int) -> tuple[Observance, ...]:
+    """Yearly-rule observances when the zone's changes follow one rule per kind over the
+    range, else one observance per change; a fixed zone gets one STANDARD."""
     zone = ZoneInfo(tz)
     transitions = zone_transitions(zone, first_year, last_year)
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{tz}"]
     if not transitions:
         moment = datetime(first_year, 1, 1, tzinfo=zone)
         offset = moment.utcoffset() or timedelta(0)
-        epoch = datetime(1970, 1, 1, tzinfo=UTC)
-        lines += _observance("STANDARD", epoch, offset, offset, moment.tzname())
-    else:
-        lines += _rule_observances(transitions) or _listed_observances(transitions)
-    lines.append("END:VTIMEZONE")
-    return tuple(lines)
+        epoch = datetime(1970, 1, 1)  # noqa: DTZ001 - an observance starts in local time
+        return (Observance(False, epoch, offset, offset, moment.tzname()),)
+    return _rule_observances(transitions) or _listed_observances(transitions)
 
 
 def zone_transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transition]:
@@ -261,7 +264,7 @@ def _first_instant_with_offset(zone, low: datetime, high: datetime, offset) -> d
     return high
 
 
-def _rule_observances(transitions: list[Transition]) -> list[str] | None:
+def _rule_observances(transitions: list[Transition]) -> tuple[Observance, ...] | None:
     """The yearly-rule form (``BYMONTH=3;BYDAY=-1SU``), if every transition of each kind
     follows one such rule; None when the zone's rules changed inside the range."""
     kinds: dict[tuple, list[Transition]] = {}
@@ -270,19 +273,18 @@ def _rule_observances(transitions: list[Transition]) -> list[str] | None:
         kinds.setdefault(key, []).append(transition)
     if len(kinds) > 2:
         return None
-    lines: list[str] = []
+    found: list[Observance] = []
     for (offset_from, offset_to, is_dst, name), members in sorted(
         kinds.items(), key=lambda item: item[1][0].instant
     ):
         rule = _yearly_rule(members)
         if rule is None:
             return None
-        kind = "DAYLIGHT" if is_dst else "STANDARD"
-        lines += _observance(kind, members[0].local_start, offset_from, offset_to, name, rule)
-    return lines
+        found.append(Observance(is_dst, members[0].local_start, offset_from, offset_to, name, rule))
+    return tuple(found)
 
 
-def _yearly_rule(members: list[Transition]) -> str | None:
+def _yearly_rule(members: list[Transition]) -> YearlyRule | None:
     starts = [member.local_start for member in members]
     years = [start.year for start in starts]
     if years != list(range(years[0], years[0] + len(years))):
@@ -293,7 +295,7 @@ def _yearly_rule(members: list[Transition]) -> str | None:
     ordinals = {_weekday_ordinal(start.date()) for start in starts}
     if len(ordinals) != 1:
         return None
-    return f"FREQ=YEARLY;BYMONTH={month};BYDAY={ordinals.pop()}{WEEKDAY_CODES[weekday]}"
+    return YearlyRule(month, ordinals.pop(), weekday)
 
 
 def _weekday_ordinal(day: date) -> int:
@@ -303,45 +305,7 @@ def _weekday_ordinal(day: date) -> int:
     return (day.day - 1) // 7 + 1
 
 
-def _listed_observances(transitions: list[Transition]) -> list[str]:
-    lines: list[str] = []
-    for transition in transitions:
-        kind = "DAYLIGHT" if transition.is_dst else "STANDARD"
-        lines += _observance(
-            kind,
-            transition.local_start,
-            transition.offset_from,
-            transition.offset_to,
-            transition.name,
-        )
-    return lines
-
-
-def _observance(
-    kind: str,
-    local_start: datetime,
-    offset_from: timedelta,
-    offset_to: timedelta,
-    name: str | None,
-    rule: str | None = None,
-) -> list[str]:
-    lines = [
-        f"BEGIN:{kind}",
-        f"DTSTART:{local_start:%Y%m%dT%H%M%S}",
-        f"TZOFFSETFROM:{format_offset(offset_from)}",
-        f"TZOFFSETTO:{format_offset(offset_to)}",
-    ]
-    if rule:
-        lines.append(f"RRULE:{rule}")
-    if name:
-        lines.append(f"TZNAME:{escape_text(name)}")
-    lines.append(f"END:{kind}")
-    return lines
-
-
-def format_offset(offset: timedelta) -> str:
-    seconds = int(offset.total_seconds())
-    sign = "-" if seconds < 0 else "+"
-    hours, remainder = divmod(abs(seconds), 3600)
-    minutes, seconds = divmod(remainder, 60)
-    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
+def _listed_observances(transitions: list[Transition]) -> tuple[Observance, ...]:
+    return tuple(
+        Observance(t.is_dst, t.local_start, t.offset_from, t.offset_to, t.name) for t in transitions
+    )
