@@ -13,6 +13,7 @@ import importlib
 import logging
 import pkgutil
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
 
@@ -112,7 +113,13 @@ def _init_extensions(app: Flask) -> None:
 
         from .core.web import nav_links
 
+        def url_in_language(code: str) -> str:
+            args = request.args.to_dict(flat=False)
+            args["lang"] = [code]
+            return f"{request.path}?{urlencode(args, doseq=True)}"
+
         return {
+            "url_in_language": url_in_language,
             "languages": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "nav_links": nav_links(app),

@@ -138,3 +138,8 @@ def test_in_a_browser_a_coordinator_marks_an_event_held(plan, live_server, page)
     db.session.expire_all()
     held = db.session.scalars(select(Event).where(Event.status == EventStatus.HELD)).all()
     assert [(e.attendance, len(e.participants)) for e in held] == [(21, 2)]
+
+
+def test_switching_language_keeps_what_the_page_shows(plan, client):
+    page = client.get("/?year=2024&org=tartu&lang=en").get_data(as_text=True)
+    assert 'href="/?year=2024&amp;org=tartu&amp;lang=ru"' in page
