@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
@@ -70,10 +71,13 @@ class FeedRequest:
 
 def default_window(today: date) -> tuple[date, date]:
     config = current_app.config
-    return (
-        today - timedelta(days=config["FEEDS_DAYS_BACK"]),
-        today + relativedelta(months=config["FEEDS_MONTHS_AHEAD"]),
-    )
+    return _window(today, config["FEEDS_DAYS_BACK"], config["FEEDS_MONTHS_AHEAD"])
+
+
+@lru_cache(maxsize=8)
+def _window(today: date, days_back: int, months_ahead: int) -> tuple[date, date]:
+    # every feed request needs it; relativedelta is slow enough to show per request
+    return today - timedelta(days=days_back), today + relativedelta(months=months_ahead)
 
 
 def feed_request(
@@ -180,6 +184,7 @@ class FeedCache:
     fingerprint_ttl: float = 2.0
     _feeds: OrderedDict = field(default_factory=OrderedDict)
     _fingerprints: dict = field(default_factory=dict)
+    _building: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fingerprint(self, request: FeedRequest) -> Fingerprint:
@@ -202,6 +207,27 @@ class FeedCache:
                 self._feeds.move_to_end((request, print_))
             return found
 
+    def get_or_render(self, request: FeedRequest, print_: Fingerprint, render) -> RenderedFeed:
+        """The cached feed, or ``render(request, print_)`` run once however many requests
+        ask for the same missing feed at the same time (a big feed takes seconds to build;
+        a burst of clients after an edit must not build it once each)."""
+        found = self.get(request, print_)
+        if found is not None:
+            return found
+        key = (request, print_)
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        try:
+            with building:
+                found = self.get(request, print_)
+                if found is None:
+                    found = render(request, print_)
+                    self.put(request, print_, found)
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
+        return found
+
     def put(self, request: FeedRequest, print_: Fingerprint, feed: RenderedFeed) -> None:
         with self._lock:
             self._feeds[(request, print_)] = feed
@@ -220,11 +246,7 @@ def feed_cache() -> FeedCache:
 def rendered_feed(request: FeedRequest, print_: Fingerprint | None = None) -> RenderedFeed:
     cache = feed_cache()
     print_ = print_ or cache.fingerprint(request)
-    feed = cache.get(request, print_)
-    if feed is None:
-        feed = render(request, print_)
-        cache.put(request, print_, feed)
-    return feed
+    return cache.get_or_render(request, print_, render)
 
 
 def render(request: FeedRequest, print_: Fingerprint) -> RenderedFeed:
