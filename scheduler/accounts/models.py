@@ -4,12 +4,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, enum_column
 from ..extensions import db
 from ..organisations.models import Organisation
 
@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),
+        enum_column(Role),
         default=Role.ORGANISER,
     )
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))

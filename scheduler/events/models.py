@@ -7,7 +7,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -19,29 +18,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, enum_column
+from ..core.vocabulary import EVENT_TYPES  # noqa: F401 (re-exported)
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..plans.models import Activity, Plan
-
-EVENT_TYPES = (
-    "info_day",
-    "training",
-    "study_trip",
-    "network_meeting",
-    "club",
-    "excursion",
-    "info_session",
-    "conference",
-    "counselling",
-    "other",
-)
-
-
-def _enum(cls: type[enum.Enum], length: int = 16) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class EventStatus(enum.StrEnum):
@@ -115,7 +96,9 @@ class Event(db.Model):
     original_start: Mapped[datetime] = mapped_column(UTCDateTime)
     start: Mapped[datetime] = mapped_column(UTCDateTime)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.PLANNED)
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus), default=EventStatus.PLANNED
+    )
     # True once a person moved or edited this single occurrence: re-expansion leaves it alone.
     is_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     # False when the current rule no longer produces this occurrence but it was kept

@@ -29,23 +29,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.vocabulary import EVENT_TYPES
+
 RULE_KINDS = ("held_events", "kov_participations", "distinct_orgs", "manual")
 ORG_KINDS = ("implementer", "partner", "kov", "other")
 ACCUMULATE = ("sum", "latest")
-# The event types known to the events feature (scheduler.events.models.EVENT_TYPES);
-# repeated here so that this module stays importable without the database layer.
-EVENT_TYPES = (
-    "info_day",
-    "training",
-    "study_trip",
-    "network_meeting",
-    "club",
-    "excursion",
-    "info_session",
-    "conference",
-    "counselling",
-    "other",
-)
 
 _KEYS_BY_KIND = {
     "held_events": {"kind", "types", "orgs", "org_kinds"},

@@ -3,9 +3,10 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.types import enum_column
 from ..extensions import db
 
 
@@ -23,14 +24,7 @@ class Organisation(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
-    kind: Mapped[OrganisationKind] = mapped_column(
-        Enum(
-            OrganisationKind,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
     # EHAK code of a local government (e.g. "0793" for Tartu city); None for ELVL and others.
     ehak_code: Mapped[str | None] = mapped_column(String(8), unique=True)
     county_code: Mapped[str | None] = mapped_column(String(8))

@@ -16,21 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..core.time import parse_local_datetime
+from ..core.vocabulary import EVENT_TYPES, LANGUAGES
 from ..recurrence import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, validate
 
-EVENT_TYPES = (
-    "info_day",
-    "training",
-    "study_trip",
-    "network_meeting",
-    "club",
-    "excursion",
-    "info_session",
-    "conference",
-    "counselling",
-    "other",
-)
-LANGUAGES = ("et", "en", "ru")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, enum_column
 from ..events.models import Event
 from ..extensions import db
 
@@ -38,10 +38,6 @@ OPEN_STATUSES = (ReminderStatus.PENDING, ReminderStatus.SENDING)
 #: the same as SQL text, so that the planners (SQLite, PostgreSQL) can match the partial
 #: index below; a bound-parameter IN list would not prove the index's condition
 OPEN_PREDICATE = "status IN ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 def new_message_id() -> str:
@@ -73,7 +69,7 @@ class Reminder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(400), unique=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
-    kind: Mapped[ReminderKind] = mapped_column(_enum(ReminderKind))
+    kind: Mapped[ReminderKind] = mapped_column(enum_column(ReminderKind))
     # "7d"/"1d" for before, "after" for follow-ups, "seq<N>" for notices, "2024-W02" for digests
     slot: Mapped[str] = mapped_column(String(32))
     recipient: Mapped[str] = mapped_column(String(254))
@@ -81,7 +77,7 @@ class Reminder(db.Model):
     # When a dispatcher may take it next: the due time, a retry's backoff, or a claim's lease end.
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[ReminderStatus] = mapped_column(
-        _enum(ReminderStatus), default=ReminderStatus.PENDING
+        enum_column(ReminderStatus), default=ReminderStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

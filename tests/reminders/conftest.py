@@ -18,3 +18,11 @@ def smtp():
 def smtp_app(app, smtp):
     use_smtp(app, smtp.port)
     return app
+
+
+@pytest.fixture
+def client(app):
+    """A browser that prefers English, the language these tests read the pages in."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

@@ -23,7 +23,7 @@ def test_monday_digest_gives_coordinators_their_organisation_and_admins_everythi
     db.session.add_all(
         [
             User(email="coord@tartu.ee", role=Role.COORDINATOR, organisation=tartu, locale="en"),
-            User(email="boss@elvl.ee", role=Role.ADMIN),
+            User(email="boss@elvl.ee", role=Role.ADMIN, locale="en"),
             User(email="someone@x.ee", role=Role.ORGANISER, organisation=tartu),
             User(email="nowhere@x.ee", role=Role.COORDINATOR),
         ]
