@@ -125,6 +125,17 @@ def _end_of(day: date) -> datetime:
     return local_midnight(date(day.year + 1, 1, 1))
 
 
+def _find_or_add(model, report: LoadReport, what: str, **key):
+    """The row with this natural key, created (and counted) when missing; and whether it is new."""
+    row = db.session.scalar(select(model).filter_by(**key))
+    if row is not None:
+        return row, False
+    row = model(**key)
+    db.session.add(row)
+    report.count(what, created=True)
+    return row, True
+
+
 def _assign(row, report: LoadReport, what: str, **values) -> set[str]:
     """Set changed attributes only, so an unchanged load writes nothing; returns their names."""
     changed = {name for name, value in values.items() if getattr(row, name) != value}
@@ -160,11 +171,7 @@ def ensure_local_governments(report: LoadReport | None = None) -> None:
 
 
 def _upsert_organisation(entry, report: LoadReport) -> Organisation:
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == entry.slug))
-    if org is None:
-        org = Organisation(slug=entry.slug)
-        db.session.add(org)
-        report.count("organisations", created=True)
+    org, _ = _find_or_add(Organisation, report, "organisations", slug=entry.slug)
     _assign(
         org,
         report,
@@ -186,11 +193,7 @@ def _upsert_organisation(entry, report: LoadReport) -> Organisation:
 
 def _upsert_plan(document: PlanDocument, raw: dict, source: str, report: LoadReport) -> Plan:
     header = document.plan
-    plan = db.session.scalar(select(Plan).where(Plan.year == header.year))
-    if plan is None:
-        plan = Plan(year=header.year)
-        db.session.add(plan)
-        report.count("plans", created=True)
+    plan, _ = _find_or_add(Plan, report, "plans", year=header.year)
     content_hash = hashlib.sha256(repr(sorted_items(raw)).encode()).hexdigest()
     if _assign(
         plan,
@@ -233,11 +236,7 @@ def _upsert_activities(document, plan, organisations, report) -> dict[str, Activ
     activities: dict[str, Activity] = {}
     for placed in document.all_activities():
         entry = placed.entry
-        activity = db.session.scalar(select(Activity).where(Activity.code == entry.code))
-        if activity is None:
-            activity = Activity(code=entry.code)
-            db.session.add(activity)
-            report.count("activities", created=True)
+        activity, _ = _find_or_add(Activity, report, "activities", code=entry.code)
         parent = activities.get(placed.parent_code) if placed.parent_code else None
         _assign(
             activity,
@@ -275,12 +274,7 @@ def _upsert_series(
 ) -> Series:
     placed = {p.entry.code: p for p in document.all_activities()}[entry.activity]
     bounds = activity_bounds(placed.entry)
-    series = db.session.scalar(select(Series).where(Series.key == entry.key))
-    is_new = series is None
-    if is_new:
-        series = Series(key=entry.key, revision=1)
-        db.session.add(series)
-        report.count("series", created=True)
+    series, is_new = _find_or_add(Series, report, "series", key=entry.key)
     values = dict(
         plan=plan,
         activity=activities[entry.activity],
@@ -319,11 +313,7 @@ def _upsert_series(
 
 
 def _upsert_indicator(entry, report: LoadReport, source: str) -> Indicator:
-    indicator = db.session.scalar(select(Indicator).where(Indicator.code == entry.code))
-    if indicator is None:
-        indicator = Indicator(code=entry.code)
-        db.session.add(indicator)
-        report.count("indicators", created=True)
+    indicator, _ = _find_or_add(Indicator, report, "indicators", code=entry.code)
     _assign(
         indicator,
         report,
