@@ -14,6 +14,7 @@ from .queries import EventFilter, list_events
 from .service import (
     OccurrenceError,
     cancel_occurrence,
+    edit_occurrence,
     ensure_editable_by_people,
     get_event,
     move_occurrence,
@@ -185,6 +186,19 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
 def cancel_command(event_id: int, reason: str | None) -> None:
     """Cancel one occurrence."""
     _change(lambda: cancel_occurrence(_editable(event_id), reason))
+
+
+@events_group.command("edit")
+@click.argument("event_id", type=int)
+@click.option("--title", help="A title for this occurrence only ('' restores the series').")
+@click.option("--location", help="A place for this occurrence only ('' restores the series').")
+@click.option("--notes", help="Notes on this occurrence.")
+@with_appcontext
+def edit_command(event_id: int, title: str | None, location: str | None, notes: str | None):
+    """Change one occurrence's title, place or notes; the rest of its series stays."""
+    _change(
+        lambda: edit_occurrence(_editable(event_id), title=title, location=location, notes=notes)
+    )
 
 
 @events_group.command("restore")

@@ -171,3 +171,20 @@ def test_imported_events_take_an_outcome_but_are_changed_only_at_their_source(
     db.session.expire_all()
     event = db.session.get(Event, event.id)
     assert (event.status, event.attendance) == (EventStatus.HELD, 6)
+
+
+def test_cli_edits_one_occurrence_and_can_restore_the_series_title(series, runner):
+    event_id, other_id = series.events[0].id, series.events[1].id
+    result = runner.invoke(
+        args=["events", "edit", str(event_id), "--title", "Christmas special", "--location", "Hall"]
+    )
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(
+        args=["events", "list", "--from", "2024-01-01", "--to", "2024-01-15", "--format", "json"]
+    )
+    rows = {row["id"]: row for row in json.loads(listed.output)}
+    assert (rows[event_id]["title"], rows[event_id]["location"]) == ("Christmas special", "Hall")
+    assert rows[other_id]["title"] == "Series s1"
+    assert runner.invoke(args=["events", "edit", str(event_id), "--title", ""]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(Event, event_id).display_title == "Series s1"
