@@ -143,3 +143,13 @@ def test_in_a_browser_a_coordinator_marks_an_event_held(plan, live_server, page)
 def test_switching_language_keeps_what_the_page_shows(plan, client):
     page = client.get("/?year=2024&org=tartu&lang=en").get_data(as_text=True)
     assert 'href="/?year=2024&amp;org=tartu&amp;lang=ru"' in page
+
+
+def test_the_header_offers_sign_in_and_then_sign_out(plan, client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert 'href="/account/login?next=' in page
+    _user("coordinator@tartu.ee", Role.COORDINATOR, "tartu")
+    _login(client, "coordinator@tartu.ee")
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "coordinator@tartu.ee" in page and "Sign out" in page
+    assert client.post("/account/logout").status_code == 302
