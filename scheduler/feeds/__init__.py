@@ -23,15 +23,18 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from ..core.web import add_nav_link
+    from .fastpath import FeedFastPath
     from .service import FeedCache
     from .signals import watch_commits
 
     for name, default in DEFAULTS.items():
         raw = os.environ.get(name)
         app.config.setdefault(name, type(default)(raw) if raw is not None else default)
-    app.extensions["feeds.cache"] = FeedCache(
+    cache = FeedCache(
         size=int(app.config["FEEDS_CACHE_SIZE"]),
         fingerprint_ttl=float(app.config["FEEDS_FINGERPRINT_TTL"]),
     )
+    app.extensions["feeds.cache"] = cache
+    app.wsgi_app = FeedFastPath(app.wsgi_app, cache)
     watch_commits()
     add_nav_link(app, "feeds.index", _l("Calendar feeds"))

@@ -185,6 +185,7 @@ class FeedCache:
     _feeds: OrderedDict = field(default_factory=OrderedDict)
     _fingerprints: dict = field(default_factory=dict)
     _building: dict = field(default_factory=dict)
+    _hot: dict = field(default_factory=dict)  # fast-path key -> fastpath.HotFeed
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fingerprint(self, request: FeedRequest) -> Fingerprint:
@@ -234,9 +235,39 @@ class FeedCache:
             while len(self._feeds) > self.size:
                 self._feeds.popitem(last=False)
 
+    def remember_hot(
+        self, key, request: FeedRequest, print_: Fingerprint, feed: RenderedFeed, headers: dict
+    ) -> None:
+        """Let the fast path answer ``key`` with this feed for as long as its fingerprint is
+        trusted — and not at all if the fingerprint changed or was forgotten meanwhile."""
+        from .fastpath import HotFeed
+
+        with self._lock:
+            known = self._fingerprints.get(request)
+            if known is None or known[0] != print_:
+                return
+            if len(self._hot) > self.size * 4:
+                self._hot.clear()
+            expires = known[1] + self.fingerprint_ttl
+            self._hot[key] = HotFeed(feed, tuple(headers.items()), expires)
+
+    def hot_feed(self, key):
+        found = self._hot.get(key)
+        if found is not None and time.monotonic() < found.expires:
+            return found
+        return None
+
     def forget_fingerprints(self) -> None:
         with self._lock:
             self._fingerprints.clear()
+            self._hot.clear()
+
+    def clear(self) -> None:
+        """Forget everything: the next request of every feed builds it again."""
+        with self._lock:
+            self._fingerprints.clear()
+            self._hot.clear()
+            self._feeds.clear()
 
 
 def feed_cache() -> FeedCache:

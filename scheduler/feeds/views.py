@@ -12,10 +12,9 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..plans.models import Activity
 from . import models
+from .fastpath import CALENDAR_MIMETYPE, Conditions, fast_path_key
 from .links import links_for
 from .service import FeedArgumentError, FeedRequest, feed_cache, feed_request, rendered_feed
-
-CALENDAR_MIMETYPE = "text/calendar; charset=utf-8"
 
 
 def public_feed(kind: str, value: str | None = None):
@@ -36,22 +35,21 @@ def _serve(kind: str, value: str | None, *, private: bool, organiser_email: str 
         )
     except FeedArgumentError as error:
         return current_app.response_class(str(error) + "\n", status=400, mimetype="text/plain")
-    print_ = feed_cache().fingerprint(feed_req)
+    cache = feed_cache()
+    print_ = cache.fingerprint(feed_req)
     if print_.count == 0 and not _feed_exists(feed_req):
         abort(404)
     headers = _common_headers(feed_req, print_.last_modified, private)
-    if not request.if_none_match and _not_modified_since(print_.last_modified):
+    conditions = Conditions.of(request.environ)
+    if conditions.unchanged_since(print_.last_modified):
         return current_app.response_class(status=304, headers=headers)
     feed = rendered_feed(feed_req, print_)
-    wants_gzip = request.accept_encodings["gzip"] > 0
-    body, etag = (feed.gzipped, feed.gzip_etag) if wants_gzip else (feed.body, feed.etag)
-    headers["ETag"] = f'"{etag}"'
-    if request.if_none_match and (
-        request.if_none_match.contains(feed.etag) or request.if_none_match.contains(feed.gzip_etag)
-    ):
+    if not private:  # private links are checked against their token on every request
+        cache.remember_hot(fast_path_key(request.environ), feed_req, print_, feed, headers)
+    status, representation, body = conditions.answer(feed)
+    headers.update(representation)
+    if status == 304:
         return current_app.response_class(status=304, headers=headers)
-    if wants_gzip:
-        headers["Content-Encoding"] = "gzip"
     return current_app.response_class(
         body, status=200, headers=headers, content_type=CALENDAR_MIMETYPE
     )
@@ -76,11 +74,6 @@ def _http_date(moment) -> str:
     from werkzeug.http import http_date
 
     return http_date(moment)
-
-
-def _not_modified_since(last_modified) -> bool:
-    since = request.if_modified_since
-    return since is not None and last_modified <= since
 
 
 def _feed_exists(feed_req: FeedRequest) -> bool:

@@ -23,7 +23,7 @@ def test_feed_is_served_as_utf8_calendar_with_validators(client, club_calendar):
 
 def test_unchanged_data_gives_identical_bytes(client, club_calendar):
     first = client.get(PATH, query_string=YEAR_2024)
-    client.application.extensions["feeds.cache"]._feeds.clear()  # force a rebuild
+    client.application.extensions["feeds.cache"].clear()  # force a rebuild
     second = client.get(PATH, query_string=YEAR_2024)
     assert first.data == second.data
     assert first.headers["ETag"] == second.headers["ETag"]
@@ -97,3 +97,71 @@ def test_empty_feed_of_a_known_organisation_is_valid(client, club_calendar):
 def test_default_window_is_rolling(client, app, club_calendar):
     body = client.get(PATH).data  # 90 days back, 18 months ahead of today: not 2024
     assert b"BEGIN:VEVENT" not in body or b"2024" not in body.split(b"BEGIN:VEVENT")[1][:400]
+
+
+def _same_answer(first, second) -> None:
+    assert second.status_code == first.status_code
+    assert second.data == first.data
+    for name in ("ETag", "Last-Modified", "Cache-Control", "Content-Encoding"):
+        assert second.headers.get(name) == first.headers.get(name), name
+    # Flask-Login's after_request adds "Cookie" to the view's Vary; a feed never depends on it
+    assert (
+        "Accept-Encoding" in second.headers["Vary"] and "Accept-Encoding" in first.headers["Vary"]
+    )
+    for name in ("Content-Type", "Content-Length"):
+        assert second.headers.get(name) == first.headers.get(name), name
+
+
+def test_repeated_requests_answered_from_memory_match_the_first_answer(client, club_calendar):
+    """The first request goes through the view; the following ones, while the feed's
+    revision is trusted, are answered before Flask — identically."""
+    cache = client.application.extensions["feeds.cache"]
+    for headers in ({}, {"Accept-Encoding": "gzip"}):
+        cache.clear()
+        first = client.get(PATH, query_string=YEAR_2024, headers=headers)
+        assert cache._hot, "the served public feed is remembered"
+        _same_answer(first, client.get(PATH, query_string=YEAR_2024, headers=headers))
+        head = client.head(PATH, query_string=YEAR_2024, headers=headers)
+        assert head.status_code == 200 and head.data == b""
+        assert head.headers["ETag"] == first.headers["ETag"]
+        assert head.headers["Content-Length"] == str(len(first.data))
+        conditional = {**headers, "If-None-Match": first.headers["ETag"]}
+        assert client.get(PATH, query_string=YEAR_2024, headers=conditional).status_code == 304
+        since = {**headers, "If-Modified-Since": first.headers["Last-Modified"]}
+        assert client.get(PATH, query_string=YEAR_2024, headers=since).status_code == 304
+
+
+def test_a_change_committed_elsewhere_is_served_once_the_revision_expires(client, club_calendar):
+    """A change this process does not see committed (another worker's, or a bulk UPDATE)
+    shows as soon as the feed's revision is checked again (FEEDS_FINGERPRINT_TTL)."""
+    from sqlalchemy import update
+
+    from scheduler.events.models import Event
+
+    cache = client.application.extensions["feeds.cache"]
+    cache.fingerprint_ttl = 0.0  # the revision is checked again at once
+    before = client.get(PATH, query_string=YEAR_2024)
+    event = occurrence_at(club_calendar["club"], local(2024, 5, 7, 18, 0))
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event.id)
+        .values(title="Muudetud mujal", sequence=Event.sequence + 1, updated_at=local(2026, 1, 1))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    after = client.get(PATH, query_string=YEAR_2024)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert b"Muudetud mujal" in after.data
+
+
+def test_private_links_are_never_answered_from_memory(client, runner, club_calendar):
+    import re
+
+    created = runner.invoke(args=["feeds", "token", "create", "organiser@example.ee"])
+    secret = re.search(r"/feeds/([A-Za-z0-9_-]{40,})/mine\.ics", created.output).group(1)
+    path = f"/feeds/{secret}/org/tartu.ics"
+    assert client.get(path, query_string=YEAR_2024).status_code == 200
+    assert client.get(path, query_string=YEAR_2024).status_code == 200
+    assert not client.application.extensions["feeds.cache"]._hot
+    assert runner.invoke(args=["feeds", "token", "revoke", secret]).exit_code == 0
+    assert client.get(path, query_string=YEAR_2024).status_code == 404
