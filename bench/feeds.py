@@ -1,15 +1,19 @@
 """Feed serving: this app against Radicale and against a bare view of the same bytes.
 
-    .venv/bin/python bench/feeds.py [--seconds 3] [--clients 16] [--skip-20k-radicale]
+    .venv/bin/python bench/feeds.py [--seconds 3] [--clients 16] [--no-radicale]
+        [--skip-20k-radicale] [--server gunicorn|waitress] [--workers N]
 
 Builds a 2,000-event and a 20,000-event calendar in a scratch SQLite database, serves the
 feeds of this app, a bare Flask view returning the very same bytes from memory, and
 Radicale (holding the same calendars, uploaded by PUT) — each in its own process on
-loopback with the same WSGI server (waitress, same thread count). A bounded load generator
-(N keep-alive clients, fixed duration) measures full GETs per second for each, and 304s per
-second for this app. Timings are printed, never asserted; CI does not run this.
-Last line: ``key=value`` pairs with ``vs_radicale`` (our full GETs/s ÷ Radicale's, 2,000
-events, same load) and ``vs_bare`` (ours ÷ the bare view's).
+loopback with the same WSGI server: gunicorn by default (preloaded, one gthread worker of
+8 threads per CPU, as in production; the app builds its feeds in the master before the
+fork, as each worker would on its first request), or waitress (one process, 8 threads).
+A bounded load generator (N keep-alive clients, fixed duration, on the same machine)
+measures full GETs per second for each, and 304s per second for this app. Timings are
+printed, never asserted; CI does not run this. Last line: ``key=value`` pairs with
+``vs_radicale`` (our full GETs/s ÷ Radicale's, 2,000 events, same load) and ``vs_bare``
+(ours ÷ the bare view's).
 """
 
 from __future__ import annotations
@@ -92,13 +96,13 @@ def build_database(db_path: Path, out_dir: Path) -> None:
 # Servers (each in its own process)
 
 
-def serve(kind: str, port: int, db_path: Path, data_dir: Path) -> None:
-    import waitress
-
+def serve(kind: str, port: int, db_path: Path, data_dir: Path, server: str, workers: int) -> None:
     if kind == "app":
         from scheduler import create_app
 
         application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+        if server == "gunicorn":
+            warm_before_fork(application)
     elif kind == "bare":
         application = bare_app(data_dir)
     else:
@@ -108,6 +112,54 @@ def serve(kind: str, port: int, db_path: Path, data_dir: Path) -> None:
 
         gc.collect()
         gc.freeze()  # long-lived objects out of the collector's way, as after a preload
+    if server == "gunicorn":
+        serve_gunicorn(application, port, workers)
+    else:
+        serve_waitress(application, port)
+
+
+def warm_before_fork(application) -> None:
+    """Build the bench feeds once in the master, so that every forked worker starts with
+    them cached (as each would after its first request), then close the database
+    connections, which must not be shared across the fork."""
+    from scheduler.extensions import db
+
+    client = application.test_client()
+    for name in SIZES:
+        client.get(f"/feeds/org/bench{name}.ics?{WINDOW}")
+    with application.app_context():
+        db.engine.dispose()
+
+
+def serve_gunicorn(application, port: int, workers: int) -> None:
+    """gunicorn, preloaded, ``workers`` processes of THREADS threads (gthread: keep-alive)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            settings = {
+                "bind": f"127.0.0.1:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": THREADS,
+                "keepalive": 120,
+                "timeout": 600,
+                "preload_app": True,
+                "loglevel": "warning",
+                "accesslog": None,
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+def serve_waitress(application, port: int) -> None:
+    import waitress
+
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     waitress.serve(
         application,
@@ -155,7 +207,9 @@ def radicale_app(folder: Path):
     return radicale.Application(configuration)
 
 
-def start_server(kind: str, db_path: Path, data_dir: Path) -> tuple[subprocess.Popen, int]:
+def start_server(
+    kind: str, db_path: Path, data_dir: Path, server: str, workers: int
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -169,10 +223,14 @@ def start_server(kind: str, db_path: Path, data_dir: Path) -> tuple[subprocess.P
             str(db_path),
             "--data",
             str(data_dir),
+            "--server",
+            server,
+            "--workers",
+            str(workers),
         ],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # a preloading server builds the feeds first
     while time.monotonic() < deadline:
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
@@ -191,8 +249,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def upload_to_radicale(port: int, data_dir: Path) -> None:
-    for name in SIZES:
+def upload_to_radicale(port: int, data_dir: Path, names) -> None:
+    for name in names:
         body = (data_dir / f"bench{name}.ics").read_bytes()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         started = time.monotonic()
@@ -281,13 +339,25 @@ def main() -> None:
         action="store_true",
         help="Radicale takes ~15 s per GET of the 20,000-event calendar",
     )
+    parser.add_argument(
+        "--server",
+        choices=["gunicorn", "waitress"],
+        default="gunicorn",
+        help="WSGI server for all three (gunicorn: preloaded gthread workers)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="gunicorn worker processes (default: one per CPU)",
+    )
     parser.add_argument("--serve", choices=["app", "bare", "radicale"])
     parser.add_argument("--port", type=int)
     parser.add_argument("--db")
     parser.add_argument("--data")
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.port, Path(args.db), Path(args.data))
+        serve(args.serve, args.port, Path(args.db), Path(args.data), args.server, args.workers)
         return
     run(args)
 
@@ -301,11 +371,12 @@ def run(args) -> None:
         servers = {}
         kinds = ("app", "bare") if args.no_radicale else ("app", "bare", "radicale")
         for kind in kinds:
-            process, port = start_server(kind, db_path, work)
+            process, port = start_server(kind, db_path, work, args.server, args.workers)
             processes.append(process)
             servers[kind] = port
         if not args.no_radicale:
-            upload_to_radicale(servers["radicale"], work)
+            names = [n for n in SIZES if not (n == "20k" and args.skip_20k_radicale)]
+            upload_to_radicale(servers["radicale"], work, names)
         results = {}
         for name in SIZES:
             app_path = f"/feeds/org/bench{name}.ics?{WINDOW}"
@@ -352,6 +423,7 @@ def run(args) -> None:
         radicale_rps = headline["radicale"]["rps"] if headline["radicale"] else float("nan")
         big = results[("20k", args.clients)]
         print(
+            f"server={args.server} workers={args.workers if args.server == 'gunicorn' else 1} "
             f"events=2000 clients={args.clients} app_rps={app_rps:.1f} bare_rps={bare_rps:.1f} "
             f"radicale_rps={radicale_rps:.2f} app_304_rps={headline['app_304']['rps']:.1f} "
             f"app_20k_rps={big['app']['rps']:.1f} bare_20k_rps={big['bare']['rps']:.1f} "
