@@ -739,7 +739,7 @@ def _collect(
     stop_day = 0  # the last day both the window and the day tables cover
     watch_limit = limit is not None
     cutoff: datetime | None = None
-    moved_any = False
+    moved_any = False  # a holiday move or a DST-gap shift can put occurrences out of order
     previous = None
     found: list[Occurrence] = []
     for raw in source:
@@ -766,6 +766,7 @@ def _collect(
             if day in transitions:
                 original = start = _real_instant(raw, zone)
                 day = original.toordinal()
+                moved_any = moved_any or original != raw
             if day in holiday_days:
                 if policy == "skip":
                     continue
@@ -798,7 +799,7 @@ def _collect(
                 if original > cutoff:
                     break
             elif len(found) >= limit:
-                if policy != "next":
+                if not moved_any:
                     break
                 cutoff = _limit_cutoff(found, limit)
     if moved_any:
