@@ -47,8 +47,9 @@ def test_report_formats_carry_the_same_numbers(build, runner, tmp_path):
     sheet = load_workbook(xlsx).worksheets[0]
     header = [c.value for c in sheet[1]]
     values = {r[1]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(2, values_only=True)}
-    assert values["info_days"]["Actual 2024"] == 1
-    assert values["coordinators"]["Target 2029"] == 7
+    # The command line speaks the configured default language, Estonian.
+    assert values["info_days"]["Tegelik 2024"] == 1
+    assert values["coordinators"]["Sihttase 2029"] == 7
 
 
 def test_recording_an_outcome_moves_the_actual_figure(build, runner):

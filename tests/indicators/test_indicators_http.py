@@ -79,7 +79,7 @@ def test_csv_and_xlsx_downloads_carry_the_numbers_of_the_page(build, client):
     api = {row["code"]: row for row in client.get("/api/indicators?year=2024").get_json()}
 
     csv_response = client.get("/indicators/report.csv?year=2024")
-    xlsx_response = client.get("/indicators/report.xlsx?year=2024")
+    xlsx_response = client.get("/indicators/report.xlsx?year=2024&lang=en")
 
     assert csv_response.headers["Content-Disposition"].endswith('"indicators-2024.csv"')
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(csv_response.get_data(as_text=True)))}
