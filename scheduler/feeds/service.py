@@ -25,12 +25,12 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from ..core.time import zone
+from ..events.labels import event_type_label as type_label
 from ..events.models import Event, EventStatus, Series
 from ..events.queries import EventFilter, events_statement, list_events
 from ..extensions import db
 from .folding import SeriesForFeed, fold_series
 from .ical import FeedCalendar, FeedEvent, Organizer, render_calendar
-from .labels import type_label
 from .uids import event_uid, series_uid
 
 FEED_KINDS = ("all", "org", "activity", "type", "lang", "mine")

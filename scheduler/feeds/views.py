@@ -109,7 +109,7 @@ def index():
 
 
 def _public_sections() -> list[tuple[str, list[tuple[str, object]]]]:
-    from .labels import type_label
+    from ..events.labels import event_type_label as type_label
 
     orgs = db.session.scalars(
         select(Organisation)
