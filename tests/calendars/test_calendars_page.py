@@ -1,0 +1,82 @@
+"""The imported-calendars page: coordinators import their own partner calendars only."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from factories import make_org
+from sqlalchemy import func, select
+
+from scheduler.accounts.models import Role, User
+from scheduler.calendars.models import ImportedCalendar
+from scheduler.events.models import Event
+from scheduler.extensions import db
+
+LIBRARY_ICS = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Library//EN\r
+BEGIN:VEVENT\r
+UID:story-hour@library.example\r
+DTSTAMP:20240101T000000Z\r
+DTSTART;TZID=Europe/Tallinn:20240510T120000\r
+DTEND;TZID=Europe/Tallinn:20240510T130000\r
+SUMMARY:Story hour\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+@pytest.fixture
+def orgs(app):
+    app.config["CALENDARS_DAYS_BACK"] = 5000  # the calendar is in 2024
+    parnu, tallinn = make_org("parnu"), make_org("tallinn")
+    for email, org in (("coord@parnu.ee", parnu), ("coord@tallinn.ee", tallinn)):
+        user = User(email=email, role=Role.COORDINATOR, organisation=org)
+        user.set_password("secret-pass")
+        db.session.add(user)
+    db.session.commit()
+
+
+def _login(client, email):
+    response = client.post("/account/login", data={"email": email, "password": "secret-pass"})
+    assert response.status_code == 302
+
+
+def _upload(client, body: bytes, org="parnu"):
+    return client.post(
+        "/calendars/?lang=en",
+        data={"org": org, "type": "club", "file": (io.BytesIO(body), "library.ics")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_coordinator_imports_a_file_for_their_organisation(orgs, client):
+    _login(client, "coord@parnu.ee")
+    page = _upload(client, LIBRARY_ICS).get_data(as_text=True)
+    assert "Calendar imported" in page
+    event = db.session.scalars(select(Event)).one()
+    assert (event.series.title, event.series.event_type) == ("Story hour", "club")
+    assert event.series.organisation.slug == "parnu"
+
+
+def test_another_organisations_calendar_is_refused(orgs, client):
+    _login(client, "coord@tallinn.ee")
+    assert _upload(client, LIBRARY_ICS).status_code == 403
+    assert (_count(ImportedCalendar), _count(Event)) == (0, 0)
+
+
+def test_the_page_is_closed_to_anonymous_visitors(orgs, client):
+    assert client.get("/calendars/").status_code == 403
+
+
+def test_a_malformed_file_is_explained_and_nothing_is_kept(orgs, client):
+    _login(client, "coord@parnu.ee")
+    page = _upload(client, b"BEGIN:VCALENDAR\r\nthis is not a calendar").get_data(as_text=True)
+    assert "Nothing was imported" in page
+    assert (_count(ImportedCalendar), _count(Event)) == (0, 0)
