@@ -24,11 +24,13 @@ _NOT_FEATURES = {"core", "extensions"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from config import INSTANCE
+
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str((test_config or {}).get("INSTANCE_PATH") or INSTANCE),
     )
     app.config.from_object("config.Config")
     if test_config:

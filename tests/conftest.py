@@ -61,7 +61,14 @@ def database_url(request, tmp_path_factory):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(_config(database_url, MAIL_CAPTURE_DIR=str(tmp_path / "mail")))
+    app = create_app(
+        _config(
+            database_url,
+            INSTANCE_PATH=str(tmp_path / "instance"),
+            MAIL_CAPTURE_DIR=str(tmp_path / "mail"),
+            SCHEDULER_LOCK_FILE=str(tmp_path / "scheduler.lock"),
+        )
+    )
     with app.app_context():
         yield app
         db.session.remove()

@@ -43,12 +43,16 @@ def load_command(file: Path | None) -> None:
     help="Where to write the draft plan file (default: instance/plans/plan-YEAR.yaml).",
 )
 @click.option("--load/--no-load", default=True, show_default=True, help="Load the draft too.")
+@click.option("--force", is_flag=True, help="Overwrite an existing draft file.")
 @with_appcontext
-def roll_command(from_year: int, to_year: int, output: Path | None, load: bool) -> None:
+def roll_command(from_year: int, to_year: int, output: Path | None, load: bool, force: bool):
     """Draft TO's plan from the loaded FROM_YEAR plan: same cadences, new dates, a draft."""
-    from flask import current_app
-
-    output = output or Path(current_app.instance_path) / "plans" / f"plan-{to_year}.yaml"
+    output = output or _draft_path(to_year)
+    if output.exists() and not force:
+        raise click.ClickException(
+            f"{output} exists (perhaps already edited): load it with `flask plan load {output}`, "
+            "or roll again with --force to overwrite it"
+        )
     try:
         roll_plan(from_year, to_year, output)
     except RollError as error:
@@ -65,11 +69,17 @@ def demo_command() -> None:
     click.echo(load_plan_file().summary())
     this_year = utcnow().year
     if this_year > 2024:
-        from flask import current_app
+        draft = _draft_path(this_year)
+        if not draft.exists():  # a draft someone may have edited is loaded, not replaced
+            roll_plan(2024, this_year, draft)
+            click.echo(f"drafted {draft}")
+        click.echo(load_plan_file(draft).summary())
 
-        output = Path(current_app.instance_path) / "plans" / f"plan-{this_year}.yaml"
-        roll_plan(2024, this_year, output)
-        click.echo(load_plan_file(output).summary())
+
+def _draft_path(year: int) -> Path:
+    from flask import current_app
+
+    return Path(current_app.instance_path) / "plans" / f"plan-{year}.yaml"
 
 
 commands = [plan_group]

@@ -65,3 +65,26 @@ def test_roll_refuses_a_year_that_is_not_loaded(app, runner, tmp_path):
     )
     assert result.exit_code != 0
     assert "no plan for 2019" in result.output
+
+
+def test_roll_never_overwrites_a_draft_without_force(app, runner, tmp_path):
+    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+    output = tmp_path / "plan-2025.yaml"
+    output.write_text("# edited by hand\n")
+    args = ["plan", "roll", "2024", "--to", "2025", "--output", str(output), "--no-load"]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code != 0 and "--force" in refused.output
+    assert output.read_text() == "# edited by hand\n"
+    assert runner.invoke(args=[*args, "--force"]).exit_code == 0
+    assert "year: 2025" in output.read_text()
+
+
+def test_demo_loads_2024_and_drafts_the_current_year(app, runner):
+    from scheduler.core.time import utcnow
+
+    result = runner.invoke(args=["plan", "demo"])
+    assert result.exit_code == 0, result.output
+    years = {plan.year: plan.is_draft for plan in db.session.scalars(select(Plan))}
+    assert years == {2024: False, utcnow().year: True}
+    again = runner.invoke(args=["plan", "demo"])
+    assert again.exit_code == 0 and again.output.count("nothing changed") == 2
