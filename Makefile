@@ -26,6 +26,7 @@ run: setup
 test: setup
 	bash .ci/prepare-services
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 worker: setup
