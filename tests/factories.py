@@ -55,3 +55,13 @@ def expand(series: Series, horizon: datetime = FAR_HORIZON) -> ExpansionReport:
     report = expand_series(series, horizon)
     db.session.flush()
     return report
+
+
+def listed_events(runner, *extra: str, start: str = "2024-01-01", end: str = "2025-01-01"):
+    """What `flask events list --format json` prints for [start, end), as Python objects."""
+    import json
+
+    args = ["events", "list", "--from", start, "--to", end, "--format", "json", *extra]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import socket
 
 import pytest
-from factories import make_org
+from factories import listed_events, make_org
 
 from scheduler.calendars.models import ImportedCalendar
 from scheduler.events.service import record_outcome
@@ -61,22 +60,7 @@ def parnu(app):
 
 
 def listed(runner) -> list[dict]:
-    result = runner.invoke(
-        args=[
-            "events",
-            "list",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2025-01-01",
-            "--format",
-            "json",
-            "--org",
-            "parnu",
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return listed_events(runner, "--org", "parnu")
 
 
 def add(runner, source: str, *extra):

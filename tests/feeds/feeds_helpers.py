@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
-from factories import expand, make_org, make_series
+from factories import expand, listed_events, make_org, make_series
 from ical.calendar_stream import IcsCalendarStream
 
 from scheduler.events.models import Event
@@ -30,21 +29,7 @@ def occurrence_at(series, when: datetime) -> Event:
 
 
 def events_list(runner, *extra) -> list[dict]:
-    result = runner.invoke(
-        args=[
-            "events",
-            "list",
-            "--from",
-            "2024-01-01",
-            "--to",
-            "2025-01-01",
-            "--format",
-            "json",
-            *extra,
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return listed_events(runner, *extra)
 
 
 def utc(text_or_moment) -> datetime:

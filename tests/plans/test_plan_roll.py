@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import yaml
@@ -10,14 +9,11 @@ from sqlalchemy import select
 
 from scheduler.extensions import db
 from scheduler.plans.models import Plan
+from tests.factories import listed_events
 
 
 def _events(runner, start, end, *extra):
-    result = runner.invoke(
-        args=["events", "list", "--from", start, "--to", end, "--format", "json", *extra]
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return listed_events(runner, *extra, start=start, end=end)
 
 
 def test_roll_drafts_next_year_with_the_same_cadences(app, runner, tmp_path):
