@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 
 from config import TestConfig
 from scheduler import create_app
@@ -20,6 +21,14 @@ POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ("sqlite", "postgresql")
+
+# CI explores the same examples every run, so a landing never hinges on a lucky draw; locally
+# every run draws new ones (HYPOTHESIS_PROFILE=thorough draws many more).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 
 def _config(url: str, **extra) -> dict:

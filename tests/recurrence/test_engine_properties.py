@@ -19,7 +19,7 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CHANGE_DAYS = (date(2023, 3, 26), date(2023, 10, 29), date(2024, 3, 31), date(2024, 10, 27))
 FIRST, LAST = date(2023, 1, 1), date(2025, 12, 31)
 
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=max(150, settings.default.max_examples), deadline=None)
 
 
 def real(moment: datetime) -> datetime:
