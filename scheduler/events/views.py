@@ -83,7 +83,9 @@ def years_with_events() -> list[int]:
 
 def _chosen_year(years: list[int]) -> int:
     requested = request.args.get("year", type=int)
-    if requested:
+    if requested is not None:
+        if not 2000 <= requested <= 2100:
+            abort(400, _("%(year)s is not a year of the programme's calendar", year=requested))
         return requested
     this_year = utcnow().astimezone(zone()).year
     if not years or this_year in years:

@@ -153,3 +153,10 @@ def test_the_header_offers_sign_in_and_then_sign_out(plan, client):
     page = client.get("/?lang=en").get_data(as_text=True)
     assert "coordinator@tartu.ee" in page and "Sign out" in page
     assert client.post("/account/logout").status_code == 302
+
+
+@pytest.mark.parametrize("year", ["99999", "-5"])
+def test_an_impossible_year_is_refused_clearly(plan, client, year):
+    response = client.get(f"/?year={year}&lang=en")
+    assert response.status_code == 400
+    assert "is not a year" in response.get_data(as_text=True)
