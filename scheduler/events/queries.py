@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,10 +13,6 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..plans.models import Activity
 from .models import Event, EventStatus, Series
-
-
-class FilterError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -33,30 +28,10 @@ class EventFilter:
     include_cancelled: bool = True
     tz: str = DEFAULT_TZ
 
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> EventFilter:
-        return cls(
-            start=_parse_date(args.get("from")),
-            end=_parse_date(args.get("to")),
-            org=args.get("org") or None,
-            activity=args.get("activity") or None,
-            event_type=args.get("type") or None,
-            language=args.get("lang_filter") or None,
-        )
-
     def window(self) -> tuple[datetime | None, datetime | None]:
         start = local_midnight(self.start, self.tz) if self.start else None
         end = local_midnight(self.end, self.tz) if self.end else None
         return start, end
-
-
-def _parse_date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise FilterError(f"'{text}' is not a date (YYYY-MM-DD)") from error
 
 
 def events_statement(event_filter: EventFilter):
@@ -100,7 +75,3 @@ def list_events(event_filter: EventFilter) -> list[Event]:
         wanted = event_filter.organiser.lower()
         events = [e for e in events if wanted in [o.lower() for o in e.series.organisers or []]]
     return events
-
-
-def default_listing_window(today: date) -> tuple[date, date]:
-    return today - timedelta(days=7), today + timedelta(days=90)

@@ -18,7 +18,7 @@ from ..organisations.models import Organisation, OrganisationKind
 from ..recurrence import RuleError, describe
 from .expansion import spec_for
 from .models import EVENT_TYPES, Event
-from .queries import EventFilter, FilterError, list_events
+from .queries import EventFilter, list_events
 from .service import (
     OccurrenceError,
     cancel_occurrence,
@@ -35,18 +35,15 @@ log = logging.getLogger(__name__)
 def index():
     years = years_with_events()
     year = _chosen_year(years)
-    try:
-        event_filter = EventFilter(
-            start=date(year, 1, 1),
-            end=date(year + 1, 1, 1),
-            org=request.args.get("org") or None,
-            activity=request.args.get("activity") or None,
-            event_type=request.args.get("type") or None,
-            public_only=not current_user.is_authenticated,
-        )
-        events = list_events(event_filter)
-    except FilterError as error:
-        abort(400, str(error))
+    event_filter = EventFilter(
+        start=date(year, 1, 1),
+        end=date(year + 1, 1, 1),
+        org=request.args.get("org") or None,
+        activity=request.args.get("activity") or None,
+        event_type=request.args.get("type") or None,
+        public_only=not current_user.is_authenticated,
+    )
+    events = list_events(event_filter)
     months = _by_month(events)
     organisations = db.session.scalars(
         select(Organisation)
