@@ -11,12 +11,12 @@ The rules of the diff:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ..core.time import local_midnight, parse_local_datetime, utcnow, zone
+from ..core.time import local_midnight, parse_local_datetime, to_utc, utcnow, zone
 from ..extensions import db
 from ..recurrence import DateRange, Occurrence, RecurrenceSpec, expand
 from . import signals
@@ -31,11 +31,10 @@ class ExpansionReport:
     restored: int = 0
     kept: int = 0
     unchanged: int = 0
-    events: list[Event] = field(default_factory=list, repr=False)
 
     def __iadd__(self, other: ExpansionReport) -> ExpansionReport:
-        for name in ("created", "moved", "withdrawn", "restored", "kept", "unchanged"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
         return self
 
 
@@ -75,11 +74,10 @@ def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
     report = ExpansionReport()
     if window_end <= window_start:
         return report
-    wanted = {
-        occurrence.original_start.astimezone(window_start.tzinfo): occurrence
+    wanted_utc = {
+        to_utc(occurrence.original_start): occurrence
         for occurrence in expand(spec_for(series), window_start, window_end)
     }
-    wanted_utc = {_utc(key): occ for key, occ in wanted.items()}
     existing = {
         event.original_start: event
         for event in Event.query.filter(
@@ -114,7 +112,6 @@ def _announce_created(created: list[Event], report: ExpansionReport) -> None:
     db.session.flush()
     for event in created:
         signals.occurrence_scheduled.send(event)
-    report.events.extend(created)
     report.created += len(created)
 
 
@@ -146,18 +143,12 @@ def _pair_retimed(
     return pairs
 
 
-def _utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value.astimezone(UTC)
-
-
 def _new_event(series: Series, occurrence: Occurrence, now: datetime) -> Event:
     return Event(
         series=series,
-        original_start=_utc(occurrence.original_start),
-        start=_utc(occurrence.start),
-        end=_utc(occurrence.end),
+        original_start=to_utc(occurrence.original_start),
+        start=to_utc(occurrence.start),
+        end=to_utc(occurrence.end),
         status=EventStatus.PLANNED,
         created_at=now,
         updated_at=now,
@@ -176,7 +167,7 @@ def _refresh(event: Event, occurrence: Occurrence, now: datetime, report: Expans
     if event.is_overridden or event.has_outcome:
         report.unchanged += 1
         return
-    new_start, new_end = _utc(occurrence.start), _utc(occurrence.end)
+    new_start, new_end = to_utc(occurrence.start), to_utc(occurrence.end)
     if (event.start, event.end) == (new_start, new_end):
         report.unchanged += 1
         return
