@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from ..core.time import utcnow
 from .loader import builtin_plan_path, load_plan_file
 from .roll import RollError, roll_plan
-from .schema import PlanError
+from .schema import PlanError, read_plan
 
 plan_group = click.Group("plan", help="Load and roll yearly action plans.")
 
@@ -32,6 +32,26 @@ def load_command(file: Path | None) -> None:
             f"{path}: {len(error.problems)} problem(s); nothing was loaded"
         ) from error
     click.echo(report.summary())
+
+
+@plan_group.command("validate")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def validate_command(file: Path | None) -> None:
+    """Check FILE (default: the built-in 2024 plan) without loading anything."""
+    path = file or builtin_plan_path()
+    if not path.exists():
+        raise click.ClickException(f"{path}: no such file")
+    try:
+        document, _raw = read_plan(path)
+    except PlanError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{path}: {len(error.problems)} problem(s)") from error
+    click.echo(
+        f"{path}: plan {document.plan.year} is valid: {len(document.organisations)} organisations, "
+        f"{len(document.all_activities())} activities, {len(document.series)} series, "
+        f"{len(document.indicators)} indicators"
+    )
 
 
 @plan_group.command("roll")

@@ -307,3 +307,16 @@ def test_an_organiser_added_in_the_plan_file_gets_reminders_for_planned_events(
         select(Series).where(Series.key == "2024-tartu-specialists-network")
     )
     assert {r.event_id for r in added} == {e.id for e in network.events}
+
+
+def test_validate_checks_a_file_without_loading_it(app, runner, tmp_path):
+    result = runner.invoke(args=["plan", "validate"])
+    assert result.exit_code == 0, result.output
+    assert "plan 2024 is valid: 6 organisations, 34 activities, 28 series, 7 indicators" in (
+        result.output
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(builtin_plan_path().read_text().replace("duration: 360", "duration: -5", 1))
+    result = runner.invoke(args=["plan", "validate", str(broken)])
+    assert result.exit_code != 0 and ".duration:" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Series)) == 0
