@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 
 from ..core.time import DEFAULT_TZ, utcnow, zone
@@ -92,6 +93,7 @@ def detail(code: str):
         locale=str(get_locale()),
         year=year,
         report=report,
+        show_internal=current_user.is_authenticated,
     )
 
 
@@ -115,13 +117,20 @@ def _event_json(event) -> dict:
         "id": event.id,
         "start": event.start.isoformat(),
         "local_start": event.start.astimezone(zone(_tz())).isoformat(),
-        "title": event.display_title,
+        "title": _visible_title(event),
         "status": event.status.value,
         "event_type": event.series.event_type,
         "organisation": event.series.organisation.slug,
         "attendance": event.attendance,
         "participants": [o.slug for o in event.participants],
     }
+
+
+def _visible_title(event) -> str:
+    """Internal meetings count for everyone, but only signed-in users read what they were."""
+    if event.series.is_public or current_user.is_authenticated:
+        return event.display_title
+    return str(_("Internal meeting"))
 
 
 def _download(body: bytes | str, mimetype: str, filename: str) -> Response:

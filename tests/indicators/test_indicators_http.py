@@ -98,3 +98,25 @@ def test_csv_and_xlsx_downloads_carry_the_numbers_of_the_page(build, client):
         "info_days",
         "participations",
     }
+
+
+def test_internal_meetings_count_for_everyone_but_only_staff_read_their_titles(build, client):
+    from scheduler.accounts.models import Role, User
+
+    build.indicator("networks", {"kind": "held_events", "types": ["network_meeting"]})
+    event = build.event("2024-02-01 10:00", "network_meeting", status="held")
+    event.series.is_public = False
+    event.series.title = "Budget talks of the agencies"
+    viewer = User(email="agency@rtk.ee", role=Role.VIEWER)
+    viewer.set_password("secret-pass")
+    db.session.add(viewer)
+    db.session.commit()
+
+    anonymous = client.get("/api/indicators/networks/events?year=2024&lang=en").get_json()
+    assert [e["title"] for e in anonymous] == ["Internal meeting"]
+    page = client.get("/indicators/networks?year=2024&lang=en").get_data(as_text=True)
+    assert "Budget talks" not in page and "Internal meeting" in page
+
+    client.post("/account/login", data={"email": "agency@rtk.ee", "password": "secret-pass"})
+    signed_in = client.get("/api/indicators/networks/events?year=2024").get_json()
+    assert [e["title"] for e in signed_in] == ["Budget talks of the agencies"]
