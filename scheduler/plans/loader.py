@@ -93,15 +93,18 @@ def apply_plan(
     }
     plan = _upsert_plan(document, raw, source, report)
     activities = _upsert_activities(document, plan, organisations, report)
+    placed = {item.entry.code: item for item in document.all_activities()}
     series = [
-        _upsert_series(entry, document, plan, activities, organisations, report)
+        _upsert_series(
+            entry, document, placed[entry.activity], plan, activities, organisations, report
+        )
         for entry in document.series
     ]
     for entry in document.indicators:
         _upsert_indicator(entry, report, source)
-    horizon = default_horizon(now=now)
+    horizon = max(default_horizon(now=now), _end_of(document.plan.period.end))
     for item in series:
-        report.expansion += expand_series(item, max(horizon, _end_of(document.plan.period.end)))
+        report.expansion += expand_series(item, horizon)
     for item in _series_left_out(plan, series):
         withdrawn = withdraw_series(item)
         if withdrawn.withdrawn:
@@ -270,9 +273,8 @@ def _upsert_activities(document, plan, organisations, report) -> dict[str, Activ
 
 
 def _upsert_series(
-    entry: SeriesEntry, document: PlanDocument, plan, activities, organisations, report
+    entry: SeriesEntry, document: PlanDocument, placed, plan, activities, organisations, report
 ) -> Series:
-    placed = {p.entry.code: p for p in document.all_activities()}[entry.activity]
     bounds = activity_bounds(placed.entry)
     series, is_new = _find_or_add(Series, report, "series", key=entry.key)
     values = dict(
