@@ -1,0 +1,1 @@
+"""Security: the instance's secret key (secret_key.py)."""
