@@ -13,6 +13,7 @@ from flask.sessions import SecureCookieSessionInterface
 from scheduler import create_app
 from scheduler.accounts.models import Role, User
 from scheduler.extensions import db
+from scheduler.reminders.tokens import opt_out_token
 from scheduler.security.secret_key import instance_secret_key
 from tests.accounts.conftest import PASSWORD, client_with_cookies, cookie
 from tests.conftest import _config
@@ -108,7 +109,7 @@ def test_a_session_cookie_signed_with_the_old_literal_key_is_not_accepted(defaul
         assert not _signed_in(default_app, forged)
 
 
-def test_rotating_the_key_signs_everyone_out_and_the_app_still_serves(
+def test_rotating_the_key_signs_everyone_out_refuses_old_links_and_the_app_still_serves(
     default_app, database_url, tmp_path
 ):
     client = default_app.test_client()
@@ -119,6 +120,9 @@ def test_rotating_the_key_signs_everyone_out_and_the_app_still_serves(
     assert response.status_code == 302
     assert _signed_in(default_app, client)
     old_session = cookie(client)
+    with default_app.app_context():
+        old_link = f"/reminders/opt-out/{opt_out_token('organiser@tartu.ee')}?lang=en"
+        assert client.get(old_link).status_code == 200
 
     _key_file(tmp_path / "instance-default").write_text("a-new-key-" + "x" * 40 + "\n")
     restarted = _default_app(database_url, tmp_path / "instance-default")
@@ -132,3 +136,9 @@ def test_rotating_the_key_signs_everyone_out_and_the_app_still_serves(
         )
     assert again.status_code == 302
     assert _signed_in(restarted, returning)
+    with restarted.app_context():
+        refused = returning.get(old_link)
+        assert refused.status_code == 403
+        assert "This link is not valid" in refused.get_data(as_text=True)
+        new_link = f"/reminders/opt-out/{opt_out_token('organiser@tartu.ee')}?lang=en"
+        assert returning.get(new_link).status_code == 200
