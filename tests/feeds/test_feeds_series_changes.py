@@ -17,6 +17,7 @@ from feeds_helpers import (
     read_with_recurring_ical_events,
 )
 from ical.calendar_stream import IcsCalendarStream
+from werkzeug.http import parse_date
 
 from scheduler.core.time import utcnow
 from scheduler.events.service import (
@@ -116,3 +117,22 @@ def test_restoring_shows_the_occurrence_again_with_a_higher_sequence_than_the_ca
     assert local(2024, 5, 7, 18, 0) in exdates
     assert master_stamps(before)[0] < master_stamps(cancelled)[0] < master_stamps(restored)[0]
     assert read_with_recurring_ical_events(restored) == read_with_recurring_ical_events(before)
+
+
+def test_a_change_before_the_window_still_raises_the_served_masters_sequence(client, club_calendar):
+    """The master is derived from all rows of its series, so the feed's cache key covers
+    them too: a cancellation before the window is not hidden behind a cached feed."""
+    club = club_calendar["club"]
+    args = {"from": "2024-04-01", "to": "2025-01-01", "mode": "series"}
+    first = client.get("/feeds/type/club.ics", query_string=args)
+    cancel_occurrence(occurrence_at(club, local(2024, 3, 5, 18, 0)))
+    db.session.commit()
+    again = client.get(
+        "/feeds/type/club.ics",
+        query_string=args,
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert again.status_code == 200
+    assert master_stamps(again.data)[0] > master_stamps(first.data)[0]
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert parse_date(again.headers["Last-Modified"]) >= parse_date(first.headers["Last-Modified"])
