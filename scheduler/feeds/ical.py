@@ -119,7 +119,7 @@ def write_calendar(calendar: FeedCalendar) -> WrittenCalendar:
             chunks.append((event, vevent(event).to_ical(sorted=False)))
         except Exception:
             name = event.ref or repr(event.uid)
-            log.warning("calendar event %s left out: it cannot be written", name, exc_info=True)
+            log.warning("%s left out of the calendar: it cannot be written", name, exc_info=True)
             skipped.append(name)
     shell = _calendar_shell(calendar, [event for event, _chunk in chunks])
     head = shell.to_ical(sorted=False)
@@ -238,7 +238,7 @@ def vevent(event: FeedEvent) -> Event:
     if event.url:
         url = safe_url(event.url)
         if url is None:
-            log.warning("calendar event %s: URL left out (not an http/https address)", _ref(event))
+            log.warning("%s: URL left out (not an http/https address)", _ref(event))
         else:
             component.add("URL", url)
     if event.categories:
@@ -246,7 +246,7 @@ def vevent(event: FeedEvent) -> Event:
     if event.organizer:
         email = safe_email(event.organizer.email)
         if email is None:
-            log.warning("calendar event %s: ORGANIZER left out (not an address)", _ref(event))
+            log.warning("%s: ORGANIZER left out (not an address)", _ref(event))
         else:
             name = event.organizer.name and clean_text(event.organizer.name)
             parameters = {"CN": name} if name else None
