@@ -47,8 +47,10 @@ def third_party_imports(folder: str) -> set[str]:
 
 
 def distributions_of(modules: set[str]) -> set[str]:
+    """Installed modules by their distribution; others (bench tools in a test environment)
+    by their own name, which is their distribution's for every one this project uses."""
     owners = packages_distributions()
-    return {canonicalize_name(owners[m][0]) for m in modules}
+    return {canonicalize_name(owners[m][0] if m in owners else m) for m in modules}
 
 
 def test_the_runtime_lock_holds_no_test_or_bench_tool():
