@@ -65,7 +65,22 @@ def upstream():
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/partner.ics"
+    state.port = server.server_address[1]
+    state.url = f"http://127.0.0.1:{state.port}/partner.ics"
     yield state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def allow_loopback(app, upstream):
+    """Let imports reach the upstream server on loopback, as an on-premise install would
+    with CALENDARS_ALLOW_PRIVATE_HOSTS and its port in CALENDARS_ALLOWED_PORTS. Returns a
+    function that allows more ports."""
+
+    def allow(*ports: int) -> None:
+        app.config["CALENDARS_ALLOWED_PORTS"] = (*app.config["CALENDARS_ALLOWED_PORTS"], *ports)
+
+    app.config["CALENDARS_ALLOW_PRIVATE_HOSTS"] = True
+    allow(upstream.port)
+    return allow
