@@ -96,7 +96,7 @@ class Config:
         n.strip() for n in os.environ.get("CALENDARS_ALLOWED_NETWORKS", "").split(",") if n.strip()
     )
     # The plan loader's budget for expanding all of a plan's series.
-    PLAN_EXPAND_DEADLINE_SECONDS = float(os.environ.get("PLAN_EXPAND_DEADLINE_SECONDS", "120"))
+    PLAN_EXPAND_DEADLINE_SECONDS = float(os.environ.get("PLAN_EXPAND_DEADLINE_SECONDS", "30"))
 
 
 class TestConfig(Config):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -97,6 +98,11 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://", "webcal://", "webcals://"))
 
 
+def has_scheme(source: str) -> bool:
+    """Whether the source is written as an address (``ftp://…``, ``file://…``), not a path."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", source) is not None and "://" in source
+
+
 # --- the address rule ------------------------------------------------------------------------
 
 
@@ -116,11 +122,12 @@ def embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
 
 
 def is_public(address: Address) -> bool:
-    """A global unicast address, and so is any IPv4 address it carries."""
-    if not address.is_global or address.is_multicast or address.is_reserved:
-        return False
+    """A global unicast address; a transition form (IPv4-mapped, 6to4, Teredo, NAT64) is
+    judged by the IPv4 address it carries."""
     inner = embedded_ipv4(address)
-    return inner is None or is_public(inner)
+    if inner is not None:
+        return is_public(inner)
+    return address.is_global and not address.is_multicast and not address.is_reserved
 
 
 def is_allowed_address(address: Address, policy: SourcePolicy) -> bool:
@@ -213,7 +220,7 @@ def fetch(
 ) -> Fetched:
     if is_url(source):
         return _fetch_http(http_url(source), limits, etag, last_modified, resolver)
-    if allow_files:
+    if allow_files and not has_scheme(source):
         return Fetched(read_file(source, limits))
     raise AddressNotAllowed()
 
@@ -274,12 +281,8 @@ def _request(connection, target: Target, headers: dict, limits: Limits):
         return connection.getresponse()
     except TimeoutError:
         raise CalendarImportError(_timed_out(limits)) from None
-    except (OSError, http.client.HTTPException) as error:
-        raise CalendarImportError(f"the download failed: {_reason(error)}") from None
-
-
-def _reason(error: Exception) -> str:
-    return type(error).__name__ if not str(error) else str(error)[:200]
+    except (OSError, http.client.HTTPException):
+        raise CalendarImportError(UNREACHABLE) from None
 
 
 def _read_within(response, limits: Limits) -> bytes:
@@ -297,7 +300,7 @@ def _read_within(response, limits: Limits) -> bytes:
     except TimeoutError:
         raise CalendarImportError(_timed_out(limits)) from None
     except (OSError, http.client.HTTPException) as error:
-        raise CalendarImportError(f"the download failed: {_reason(error)}") from None
+        raise CalendarImportError(f"the download failed: {type(error).__name__}") from None
 
 
 # --- connections to the checked address, under one deadline -----------------------------------

@@ -31,7 +31,7 @@ from ..events.service import (
 )
 from ..extensions import db
 from .clean import Warnings, header_value, single_line
-from .fetch import Limits, SourcePolicy, check_source, fetch, is_url
+from .fetch import Limits, SourcePolicy, check_source, fetch, has_scheme, is_url
 from .models import ImportedCalendar, ImportedSeries
 from .parse import Budget, CalendarImportError, ImportWindow, UpstreamEvent, parse_calendar
 
@@ -337,7 +337,7 @@ def add_calendar(
         raise CalendarImportError(
             f"the address must be one line of at most {SOURCE_MAX} characters"
         )
-    if is_url(source):
+    if is_url(source) or has_scheme(source):
         check_source(source, source_policy())
     calendar = ImportedCalendar(
         source=source,
