@@ -276,7 +276,10 @@ def _moment(component, name: str, calendar_tz: str, uid: str) -> tuple[datetime,
 
 
 def _aware(value, calendar_tz: str, uid: str) -> tuple[datetime, str]:
+    """Times are kept to the minute, as series store them: an upstream 10:00:30 that kept
+    its seconds would never match its own row and be cancelled on every import."""
     if isinstance(value, datetime):
+        value = value.replace(second=0, microsecond=0)
         if value.tzinfo is None:
             return value.replace(tzinfo=ZoneInfo(calendar_tz)), calendar_tz
         return value, _zone_name(value.tzinfo, calendar_tz)

@@ -4,6 +4,7 @@ organisation's coordinators and admins see its source address."""
 
 from __future__ import annotations
 
+import flask_babel
 import pytest
 from factories import listed_events, make_org
 from test_calendars_import import SINGLE, WEEKLY, ics  # noqa: I001  (a sibling test module)
@@ -47,6 +48,14 @@ def login(client, email: str) -> None:
     assert response.status_code == 302
 
 
+def in_english(client, method: str, path: str) -> str:
+    """The page in English. The test app context outlives requests, and Flask-Babel keeps
+    the locale chosen first in it (here by the command line): forget it first."""
+    flask_babel.refresh()
+    response = getattr(client, method)(path + "?lang=en", follow_redirects=True)
+    return response.get_data(as_text=True)
+
+
 def statuses(runner) -> list[str]:
     return [row["status"] for row in listed_events(runner, "--org", "parnu")]
 
@@ -83,13 +92,13 @@ def test_the_page_pauses_resumes_and_removes(client, runner, imported):
     login(client, "coord@parnu.ee")
     client.post(f"/calendars/{imported}/pause")
     assert db.session.get(ImportedCalendar, imported).is_paused
-    page = client.get("/calendars/?lang=en").get_data(as_text=True)
+    page = in_english(client, "get", "/calendars/")
     assert "Resume" in page and "Refresh now" not in page
     client.post(f"/calendars/{imported}/resume")
     db.session.expire_all()
     assert not db.session.get(ImportedCalendar, imported).is_paused
-    page = client.post(f"/calendars/{imported}/remove?lang=en", follow_redirects=True)
-    assert "The calendar was removed: 6 events cancelled" in page.get_data(as_text=True)
+    page = in_english(client, "post", f"/calendars/{imported}/remove")
+    assert "The calendar was removed: 6 events cancelled" in page
     assert set(statuses(runner)) == {"cancelled"}
     assert client.post(f"/calendars/{imported}/pause").status_code == 404
 
@@ -127,7 +136,7 @@ def test_only_the_own_organisation_and_admins_see_the_source_address(
     client, imported, upstream, email, sees_secret
 ):
     login(client, email)
-    page = client.get("/calendars/?lang=en").get_data(as_text=True)
+    page = in_english(client, "get", "/calendars/")
     assert "Library" in page
     assert (SECRET in page) is sees_secret
     if not sees_secret:

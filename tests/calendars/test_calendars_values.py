@@ -4,6 +4,7 @@ calendar's page. Runs on SQLite and PostgreSQL (which refuses NUL and over-long 
 
 from __future__ import annotations
 
+import flask_babel
 import pytest
 from factories import make_org
 from test_calendars_import import FOOTER, HEADER  # noqa: I001  (a sibling test module)
@@ -78,6 +79,7 @@ def test_the_cleaned_values_are_listed_on_the_calendars_page(client, runner, par
     upstream.body = ics_text(INJECTED_URL)
     add(runner, upstream.url)
     client.post("/account/login", data={"email": "coord@parnu.ee", "password": "secret-pass"})
+    flask_babel.refresh()  # the command line chose a locale in the test's app context
     page = client.get("/calendars/?lang=en").get_data(as_text=True)
     assert "1 value was cleaned or dropped" in page
     assert "event inject@partner.ee: URL: dropped (not a usable web address)" in page
@@ -125,3 +127,13 @@ def test_an_address_longer_than_its_column_is_refused_clearly(runner, parnu, ups
     assert result.exit_code != 0
     assert "at most 1000 characters" in result.output
     assert db.session.scalars(db.select(ImportedCalendar)).all() == []
+
+
+def test_an_upstream_time_with_seconds_is_imported_planned_and_stays_so(runner, parnu, upstream):
+    upstream.body = ics_text(
+        event("seconds@partner.ee", SUMMARY="Talk").replace("T120000", "T120030")
+    )
+    assert add(runner, upstream.url).exit_code == 0
+    assert "0 moved, 0 cancelled" in runner.invoke(args=["calendars", "refresh"]).output
+    row = db.session.scalars(db.select(Event)).one()
+    assert row.status.value == "planned"
