@@ -39,6 +39,7 @@ CANCELLED_UPSTREAM = "cancelled in the source calendar"
 REMOVED_UPSTREAM = "removed from the source calendar"
 CALENDAR_REMOVED = "the imported calendar was removed"
 SOURCE_MAX = 1000  # ImportedCalendar.source
+ERROR_MAX = 2000  # of ImportedCalendar.last_error (Text): enough for a person
 NAME_MAX = 200  # ImportedCalendar.name
 ETAG_MAX, LAST_MODIFIED_MAX = 300, 100  # ImportedCalendar.http_etag, http_last_modified
 
@@ -132,6 +133,8 @@ def refresh_calendar(
         message = (
             str(error) if isinstance(error, CalendarImportError) else f"import failed: {error}"
         )
+        # upstream text may be quoted in the message: it must be storable and one line
+        message = single_line(message, ERROR_MAX, "", Warnings()) or "import failed"
         current_app.logger.warning(
             "calendar %s: %s",
             calendar_id,

@@ -240,3 +240,72 @@ def test_the_page_refuses_a_private_address_in_the_visitors_language(
     ).get_data(as_text=True)
     assert text in page
     assert server.requests == 0 and calendars() == []
+
+
+@pytest.fixture
+def tls_upstream(tmp_path, monkeypatch):
+    """A real HTTPS server on 127.0.0.2 whose certificate names calendar.partner.example,
+    trusted through SSL_CERT_FILE (read by ssl.create_default_context)."""
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=calendar.partner.example"]
+        + ["-addext", "subjectAltName=DNS:calendar.partner.example"],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            seen.append(self.headers.get("Host", ""))
+            body = ics(SINGLE)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1], seen
+    server.shutdown()
+    server.server_close()
+
+
+def _tls_limits(port: int) -> Limits:
+    import ipaddress
+
+    policy = SourcePolicy(
+        allowed_ports=frozenset({port}), allowed_networks=(ipaddress.ip_network("127.0.0.2/32"),)
+    )
+    return Limits(timeout=5.0, policy=policy)
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_name(tls_upstream):
+    port, seen = tls_upstream
+    url = f"webcal://calendar.partner.example:{port}/partner.ics"
+    fetched = fetch(url, _tls_limits(port), resolver=lambda host, _: ["127.0.0.2"])
+    assert fetched.body == ics(SINGLE)
+    assert seen == [f"calendar.partner.example:{port}"]
+
+
+def test_a_certificate_for_another_name_is_refused_like_an_unreachable_server(tls_upstream):
+    from scheduler.calendars.parse import CalendarImportError
+
+    port, seen = tls_upstream
+    url = f"https://other.partner.example:{port}/partner.ics"
+    with pytest.raises(CalendarImportError, match="the server cannot be reached"):
+        fetch(url, _tls_limits(port), resolver=lambda host, _: ["127.0.0.2"])
+    assert seen == []

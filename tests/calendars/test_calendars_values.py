@@ -137,3 +137,17 @@ def test_an_upstream_time_with_seconds_is_imported_planned_and_stays_so(runner, 
     assert "0 moved, 0 cancelled" in runner.invoke(args=["calendars", "refresh"]).output
     row = db.session.scalars(db.select(Event)).one()
     assert row.status.value == "planned"
+
+
+def test_an_error_quoting_upstream_bytes_is_stored_and_shown(runner, parnu, upstream):
+    upstream.body = ics_text(event("ok@partner.ee", SUMMARY="Talk"))
+    add(runner, upstream.url)
+    upstream.body = ics_text(event("bad@partner.ee", SUMMARY="Talk")).replace(
+        b"DTSTART;TZID=Europe/Tallinn:20240510T120000", b"DTSTART:2024\x00\x1b[31m-05"
+    )
+    result = runner.invoke(args=["calendars", "refresh"])
+    assert result.exit_code != 0
+    calendar = the_calendar()
+    db.session.refresh(calendar)
+    assert calendar.last_status == "error"
+    assert "\x00" not in calendar.last_error and "\x1b" not in calendar.last_error
