@@ -201,11 +201,6 @@ def resolve_target(url: str, policy: SourcePolicy, resolver: Resolver = system_r
     return Target(scheme, host, port, tuple(addresses), path)
 
 
-def check_source(source: str, policy: SourcePolicy, resolver: Resolver = system_resolver) -> None:
-    """The rule for a new calendar address, before anything is stored."""
-    resolve_target(source, policy, resolver)
-
-
 # --- downloading -----------------------------------------------------------------------------
 
 

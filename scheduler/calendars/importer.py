@@ -31,7 +31,7 @@ from ..events.service import (
 )
 from ..extensions import db
 from .clean import Warnings, header_value, single_line
-from .fetch import Limits, SourcePolicy, check_source, fetch, has_scheme, is_url
+from .fetch import Limits, SourcePolicy, fetch, has_scheme, is_url, parse_source
 from .models import ImportedCalendar, ImportedSeries
 from .parse import Budget, CalendarImportError, ImportWindow, UpstreamEvent, parse_calendar
 
@@ -334,14 +334,15 @@ def add_calendar(
     source: str, organisation_id: int, event_type: str = "other", name: str | None = None
 ) -> ImportedCalendar:
     """A new calendar row (not yet imported). The source must fit its column and, if it is
-    an address, pass the address rule; the name is cleaned and cut to its column."""
+    an address, have an allowed scheme and port (its host is resolved and checked once, by
+    the download itself); the name is cleaned and cut to its column."""
     source = source.strip()
     if len(source) > SOURCE_MAX or single_line(source, SOURCE_MAX, "", Warnings()) != source:
         raise CalendarImportError(
             f"the address must be one line of at most {SOURCE_MAX} characters"
         )
     if is_url(source) or has_scheme(source):
-        check_source(source, source_policy())
+        parse_source(source, source_policy())
     calendar = ImportedCalendar(
         source=source,
         organisation_id=organisation_id,
