@@ -252,13 +252,13 @@ def _fetch_http(url: str, limits: Limits, etag, last_modified, resolver: Resolve
             if response.status in REDIRECTS and response.getheader("Location"):
                 url = urljoin(url, response.getheader("Location").strip())
                 continue
-            return _fetched(response, limits, deadline, etag, last_modified)
+            return _fetched(response, limits, etag, last_modified)
         finally:
             connection.close()
     raise CalendarImportError(f"the server redirected more than {MAX_REDIRECTS} times")
 
 
-def _fetched(response, limits: Limits, deadline: float, etag, last_modified) -> Fetched:
+def _fetched(response, limits: Limits, etag, last_modified) -> Fetched:
     if response.status == 304:
         return Fetched(None, etag, last_modified)
     if not 200 <= response.status < 300:
