@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 
+from ..core.bounds import column_length
 from ..core.time import utcnow, zone
 from ..events.expansion import expand_series
 from ..events.models import Event, EventStatus, Series
@@ -301,8 +302,15 @@ def _remove(link: ImportedSeries, window: ImportWindow, report: ImportReport) ->
 def add_calendar(
     source: str, organisation_id: int, event_type: str = "other", name: str | None = None
 ) -> ImportedCalendar:
+    source, limit = source.strip(), column_length(ImportedCalendar.source)
+    if len(source) > limit:
+        raise CalendarImportError(
+            f"the address is too long ({len(source)} characters, at most {limit})"
+        )
+    if name:  # a label for people: cut to what the column holds
+        name = name.strip()[: column_length(ImportedCalendar.name)] or None
     calendar = ImportedCalendar(
-        source=source.strip(), organisation_id=organisation_id, event_type=event_type, name=name
+        source=source, organisation_id=organisation_id, event_type=event_type, name=name
     )
     db.session.add(calendar)
     db.session.flush()

@@ -58,7 +58,13 @@ def _add():
     if not url:
         data = upload.read(int(current_app.config["CALENDARS_MAX_BYTES"]) + 1)
     source = url or f"upload:{upload.filename}"
-    calendar = add_calendar(source, organisation.id, event_type, request.form.get("name") or None)
+    try:
+        calendar = add_calendar(
+            source, organisation.id, event_type, request.form.get("name") or None
+        )
+    except CalendarImportError as error:
+        flash(_("Nothing was imported: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("calendars.index"))
     db.session.commit()
     calendar_id = calendar.id
     try:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..accounts.models import Role
+from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, record_outcome
@@ -109,12 +110,20 @@ def _parse_outcome(form) -> tuple[dict, list[str]]:
         else:
             if attendance < 0:
                 errors.append(_("Attendance cannot be negative."))
+            elif attendance > MAX_ATTENDANCE:
+                errors.append(
+                    _("Attendance must be at most %(limit)s.", limit=format_number(MAX_ATTENDANCE))
+                )
     values = {
         "held": held == "yes",
         "attendance": attendance,
         "kov_slugs": form.getlist("kov"),
         "note": (form.get("note") or "").strip() or None,
     }
+    if values["note"] and len(values["note"]) > MAX_NOTE_CHARS:
+        errors.append(
+            _("The note is too long (at most %(limit)s characters).", limit=MAX_NOTE_CHARS)
+        )
     return values, errors
 
 
