@@ -56,6 +56,11 @@ class Config:
 
     WTF_CSRF_ENABLED = _bool("WTF_CSRF_ENABLED", True)
 
+    # Plan files (`flask plan load/validate`): larger files, and YAML whose aliases expand
+    # beyond this many nodes, are refused.
+    PLAN_MAX_BYTES = _int("PLAN_MAX_BYTES", 2_000_000)
+    PLAN_MAX_NODES = _int("PLAN_MAX_NODES", 200_000)
+
     # Reminders (docs/reminders.md); Series.reminder_policy may override the first four per series.
     REMINDER_OFFSETS_DAYS = tuple(
         int(d) for d in os.environ.get("REMINDER_OFFSETS_DAYS", "7,1").split(",") if d.strip()
