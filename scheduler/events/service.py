@@ -41,6 +41,25 @@ def get_event(event_id: int) -> Event:
     return event
 
 
+def lock_event(event_id: int) -> Event | None:
+    """Begin a write transaction that holds the event's row until the caller commits.
+
+    PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: an immediate transaction (the database's
+    write lock, taken before the row is read). A second writer waits here and then reads
+    the row as the first one left it, so a check followed by a write cannot be overtaken.
+    Whatever the session held is rolled back first: call it before changing anything.
+    """
+    db.session.rollback()
+    if not is_valid_id(event_id):
+        return None
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    stmt = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Event)
+    return db.session.scalars(stmt).first()
+
+
 def ensure_editable_by_people(event: Event) -> None:
     """Imported events change at their source; here only their type and outcome are set."""
     from ..calendars.models import is_imported

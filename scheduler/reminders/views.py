@@ -14,7 +14,7 @@ from ..accounts.models import Role
 from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
-from ..events.service import OccurrenceError, record_outcome
+from ..events.service import OccurrenceError, lock_event, record_outcome
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from .dispatch import retry_failed
@@ -128,10 +128,17 @@ def _parse_outcome(form) -> tuple[dict, list[str]]:
 
 
 def followup(token: str):
+    """The no-password form; a submission checks the link and writes the outcome in one
+    transaction with the event row locked, so of two submissions at once one wins and the
+    other is told the link no longer applies (410)."""
     try:
         claim = read_followup_token(token)
-        event = check_fingerprint(claim, db.session.get(Event, claim.event_id))
+        if request.method == "POST":
+            event = check_fingerprint(claim, lock_event(claim.event_id))
+        else:
+            event = check_fingerprint(claim, db.session.get(Event, claim.event_id))
     except LinkRefused as error:
+        db.session.rollback()
         return _refused(error)
     context = {
         "event": event,
@@ -143,6 +150,7 @@ def followup(token: str):
         return render_template("reminders/followup.html", **context, values={}, errors=[])
     values, errors = _parse_outcome(request.form)
     if errors:
+        db.session.rollback()
         return render_template(
             "reminders/followup.html", **context, values=values, errors=errors
         ), 400
