@@ -77,11 +77,12 @@ def move_occurrence(event: Event, start: datetime, end: datetime | None = None) 
     Without an explicit ``end`` the duration is kept in absolute time, so a 90-minute
     event moved across the spring-forward gap still lasts 90 minutes.
     """
-    start = _instant(require_aware(start))
+    require_aware(start)
     if event.status == EventStatus.CANCELLED:
         raise OccurrenceError("a cancelled event cannot be moved; restore it first")
     first, last = move_timeframe(event)
-    if not first <= start < last:
+    start = _instant(start)
+    if start is None or not first <= start < last:
         local = zone(event.series.timezone)
         raise OccurrenceError(
             f"the new start must fall between {first.astimezone(local):%Y-%m-%d} and "
@@ -89,7 +90,7 @@ def move_occurrence(event: Event, start: datetime, end: datetime | None = None) 
             "(the activity's timeframe, or a year around the original date)"
         )
     end = _instant(require_aware(end)) if end is not None else start + (event.end - event.start)
-    if end <= start:
+    if end is None or end <= start:
         raise OccurrenceError("the end must be after the start")
     if end - start > MOVE_REACH:
         raise OccurrenceError("an occurrence cannot last longer than a year")
@@ -114,12 +115,12 @@ def move_timeframe(event: Event) -> tuple[datetime, datetime]:
     return first.astimezone(UTC), last.astimezone(UTC)
 
 
-def _instant(value: datetime) -> datetime:
-    """The UTC instant of an aware datetime; years the calendar cannot hold are refused."""
+def _instant(value: datetime) -> datetime | None:
+    """The UTC instant of an aware datetime; None for one the calendar cannot hold (year 1)."""
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise OccurrenceError(f"{value.date().isoformat()} is out of range") from None
+        return None
 
 
 def cancel_occurrence(event: Event, reason: str | None = None) -> Event:
