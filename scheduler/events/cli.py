@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..core.bounds import MAX_ATTENDANCE, cli_id_type
+from ..core.exports import terminal_text
 from ..core.time import DEFAULT_TZ, parse_local_datetime, zone
 from ..extensions import db
 from .models import Event
@@ -97,7 +98,7 @@ def list_command(start, end, org, activity, event_type, public_only, fmt) -> Non
         click.echo(
             f"{row['id']:>6}  {row['start'][:16]}  {row['org']:<9} "
             f"{row['activity_code'] or '-':<10} "
-            f"{row['type']:<15} {row['status']:<9} {row['title']}"
+            f"{row['type']:<15} {row['status']:<9} {terminal_text(row['title'])}"
         )
     click.echo(f"{len(events)} event(s)", err=True)
 

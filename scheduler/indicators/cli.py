@@ -9,9 +9,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from ..core.exports import terminal_text
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
 from . import export, service
+from .evidence import TRUSTED_SHELL
 from .report import ReportError, build_report
 
 
@@ -43,10 +45,10 @@ def report_command(year: int | None, fmt: str, output: str | None) -> None:
     if fmt == "xlsx":
         if not output:
             raise click.UsageError("--format xlsx needs --output FILE")
-        tz = current_app.config.get("TIMEZONE", DEFAULT_TZ)
         # No request here, so no locale negotiation: the configured default language.
         with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "et")):
-            body = export.report_xlsx(report, service.report_evidence(report), tz)
+            evidence = service.report_evidence(report, audience=TRUSTED_SHELL)
+            body = export.report_xlsx(report, evidence)
         Path(output).write_bytes(body)
         click.echo(f"wrote {output}")
         return
@@ -164,16 +166,17 @@ def events_command(code: str, year: int | None, planned: bool) -> None:
     """The events an indicator counts: date, attendance and participating KOVs."""
     year = year or _current_year()
     try:
-        _indicator, events = service.counted_events(code, year, include_planned=planned)
+        _indicator, events = service.counted_events(
+            code, year, audience=TRUSTED_SHELL, include_planned=planned
+        )
     except ValueError as error:
         _fail(error)
-    tz = zone(current_app.config.get("TIMEZONE", DEFAULT_TZ))
     for event in events:
-        kovs = ",".join(o.slug for o in event.participants) or "-"
+        kovs = ",".join(event.participants) or "-"
         click.echo(
-            f"{event.id:>6}  {event.start.astimezone(tz):%Y-%m-%d %H:%M}  {event.status.value:8} "
-            f"{event.series.organisation.slug:12} {event.series.event_type:16} "
+            f"{event.id:>6}  {event.local_start:%Y-%m-%d %H:%M}  {event.status:8} "
+            f"{event.organisation:12} {event.event_type:16} "
             f"att={event.attendance if event.attendance is not None else '-'}  kovs={kovs}  "
-            f"{event.display_title}"
+            f"{terminal_text(event.title)}"
         )
     click.echo(f"{len(events)} event(s)")

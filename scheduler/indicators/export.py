@@ -1,8 +1,12 @@
-"""The report as a text table, CSV, JSON and XLSX (shaped like the plan's tables)."""
+"""The report as a text table, CSV, JSON and XLSX (shaped like the plan's tables).
+
+Cells are written through :mod:`scheduler.core.exports` (text stays text, numbers stay
+numbers); the evidence arrives as :class:`~.evidence.EvidenceEvent` rows whose titles were
+already decided for their reader.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -12,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..core.time import zone
-from ..events.models import Event
+from ..core.exports import append_row, csv_rows
+from .evidence import EvidenceEvent
 from .report import Report
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -51,12 +55,8 @@ def _cell(value: Any) -> Any:
 
 
 def report_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in report.as_list():
-        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
-    return out.getvalue()
+    rows = ([_cell(row[column]) for column in CSV_COLUMNS] for row in report.as_list())
+    return csv_rows(CSV_COLUMNS, rows)
 
 
 def report_table(report: Report) -> str:
@@ -93,13 +93,13 @@ def _text(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def report_xlsx(report: Report, evidence: dict[str, list[Event]], tz: str) -> bytes:
+def report_xlsx(report: Report, evidence: dict[str, list[EvidenceEvent]]) -> bytes:
     """A workbook: the plan's indicator table with an "actual" column, breakdowns, evidence."""
     rows = report.as_list()
     book = Workbook()
     _indicator_sheet(book.active, report, rows)
     _by_org_sheet(book.create_sheet(_("By organisation")), rows)
-    _evidence_sheet(book.create_sheet(_("Counted events")), evidence, tz)
+    _evidence_sheet(book.create_sheet(_("Counted events")), evidence)
     _manual_sheet(book.create_sheet(_("Manual values")), rows)
     out = io.BytesIO()
     book.save(out)
@@ -107,11 +107,11 @@ def report_xlsx(report: Report, evidence: dict[str, list[Event]], tz: str) -> by
 
 
 def _write(sheet, header: list[str], rows: list[list[Any]]) -> None:
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([None if v == "" else v for v in row])
+        append_row(sheet, [None if v == "" else v for v in row])
     for index, _column in enumerate(header, start=1):
         values = [str(c.value or "") for c in sheet[get_column_letter(index)]]
         sheet.column_dimensions[get_column_letter(index)].width = min(
@@ -171,21 +171,20 @@ def _by_org_sheet(sheet, rows: list[dict]) -> None:
     _write(sheet, [_("Code"), _("Organisation"), _("Name"), _("Actual"), _("Planned")], body)
 
 
-def _evidence_sheet(sheet, evidence: dict[str, list[Event]], tz: str) -> None:
+def _evidence_sheet(sheet, evidence: dict[str, list[EvidenceEvent]]) -> None:
     body = []
     for code, events in evidence.items():
         for event in events:
-            local = event.start.astimezone(zone(tz))
             body.append(
                 [
                     code,
-                    local.strftime("%Y-%m-%d %H:%M"),
+                    event.local_start.strftime("%Y-%m-%d %H:%M"),
                     event.id,
-                    event.display_title,
-                    event.series.organisation.slug,
-                    event.series.event_type,
+                    event.title,
+                    event.organisation,
+                    event.event_type,
                     event.attendance,
-                    ", ".join(o.slug for o in event.participants),
+                    ", ".join(event.participants),
                     len(event.participants),
                 ]
             )

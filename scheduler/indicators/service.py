@@ -17,6 +17,7 @@ from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..events.models import Event, EventStatus
 from ..events.service import OccurrenceError
 from ..extensions import db
+from .evidence import Audience, EvidenceEvent, evidence_events
 from .figures import rule_matches
 from .models import (
     Indicator,
@@ -219,24 +220,25 @@ def _submitted_figures_touched_by(event: Event, closing: IndicatorYearClosing) -
 
 
 def counted_events(
-    code: str, year: int, *, include_planned: bool = False
-) -> tuple[Indicator, list[Event]]:
-    """The events an indicator counts in ``year``: the evidence behind its figure."""
+    code: str, year: int, *, audience: Audience, include_planned: bool = False
+) -> tuple[Indicator, list[EvidenceEvent]]:
+    """The events an indicator counts in ``year``, the evidence behind its figure, with the
+    titles ``audience`` may read."""
     indicator = get_indicator(code)
     rule = parse_counting_rule(indicator.rule)
     if not rule.counts_events:
         return indicator, []
     window: YearWindow = year_window(year, [indicator])
     stmt = counted_events_statement(rule, window, year, include_planned=include_planned)
-    return indicator, list(db.session.scalars(stmt))
+    return indicator, evidence_events(db.session.scalars(stmt), audience, window.tz)
 
 
-def report_evidence(report: Report) -> dict[str, list[Event]]:
+def report_evidence(report: Report, *, audience: Audience) -> dict[str, list[EvidenceEvent]]:
     """For each event-counted indicator of the report, the held events it counts."""
     window = year_window(report.year, [row.indicator for row in report.rows])
     evidence = {}
     for row in report.rows:
         if row.rule.counts_events:
             stmt = counted_events_statement(row.rule, window, report.year)
-            evidence[row.code] = list(db.session.scalars(stmt))
+            evidence[row.code] = evidence_events(db.session.scalars(stmt), audience, window.tz)
     return evidence

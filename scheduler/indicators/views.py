@@ -1,7 +1,7 @@
 """Thin views over the indicator report.
 
-Reading is open to every visitor for now; once the accounts feature provides login, these
-views should require a logged-in user (any role, viewer included).
+The figures are public; the evidence's internal-meeting titles are shown to signed-in users
+only, decided for every format by :mod:`.evidence` (``Audience.of_request()``).
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import Response, abort, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from markupsafe import Markup
 
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from . import export, service
+from .evidence import Audience
 from .report import ReportError, build_report
 from .svg import cumulative_chart
 
@@ -78,7 +78,9 @@ def detail(code: str):
     except ReportError:
         abort(404)
     include_planned = request.args.get("planned") == "1"
-    _indicator, events = service.counted_events(code, year, include_planned=include_planned)
+    _indicator, events = service.counted_events(
+        code, year, audience=Audience.of_request(), include_planned=include_planned
+    )
     data = row.as_dict()
     return render_template(
         "indicators/detail.html",
@@ -93,7 +95,6 @@ def detail(code: str):
         locale=str(get_locale()),
         year=year,
         report=report,
-        show_internal=current_user.is_authenticated,
     )
 
 
@@ -105,32 +106,14 @@ def api_events(code: str):
     year = _year()
     try:
         _indicator, events = service.counted_events(
-            code, year, include_planned=request.args.get("planned") == "1"
+            code,
+            year,
+            audience=Audience.of_request(),
+            include_planned=request.args.get("planned") == "1",
         )
     except service.IndicatorError:
         abort(404)
-    return jsonify([_event_json(e) for e in events])
-
-
-def _event_json(event) -> dict:
-    return {
-        "id": event.id,
-        "start": event.start.isoformat(),
-        "local_start": event.start.astimezone(zone(_tz())).isoformat(),
-        "title": _visible_title(event),
-        "status": event.status.value,
-        "event_type": event.series.event_type,
-        "organisation": event.series.organisation.slug,
-        "attendance": event.attendance,
-        "participants": [o.slug for o in event.participants],
-    }
-
-
-def _visible_title(event) -> str:
-    """Internal meetings count for everyone, but only signed-in users read what they were."""
-    if event.series.is_public or current_user.is_authenticated:
-        return event.display_title
-    return str(_("Internal meeting"))
+    return jsonify([e.as_json() for e in events])
 
 
 def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
@@ -157,7 +140,9 @@ def report_json():
 
 def report_xlsx():
     report = _report(_year())
-    body = export.report_xlsx(report, service.report_evidence(report), _tz())
+    body = export.report_xlsx(
+        report, service.report_evidence(report, audience=Audience.of_request())
+    )
     return _download(
         body,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

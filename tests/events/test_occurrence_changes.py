@@ -138,6 +138,18 @@ def test_events_list_filters_by_org_and_activity_and_refuses_unknown_ones(series
     assert [row["start"][:10] for row in json.loads(result.output)] == ["2024-01-16"]
 
 
+def test_events_list_shows_control_characters_of_a_title_escaped(series, runner):
+    event = series.events[0]
+    event.title = "Club\x1b]0;owned\x07 \x1b[2J"
+    db.session.commit()
+
+    result = runner.invoke(args=["events", "list", "--from", "2024-01-01", "--to", "2024-02-01"])
+
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Club\\x1b]0;owned\\x07 \\x1b[2J" in result.output
+
+
 IMPORTED_ICS = """BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//Partner//Library//EN

@@ -133,7 +133,7 @@ def test_a_permanently_refused_recipient_ends_failed_and_is_shown(smtp_app, smtp
     assert {"id", "event_id", "due", "attempts", "message_id"} <= set(listed[0])
 
     with client.session_transaction() as session:
-        session["_user_id"] = str(coordinator.id)
+        session["_user_id"] = coordinator.get_id()
         session["_fresh"] = True
     page = client.get("/reminders/?status=failed")
     assert page.status_code == 200
@@ -147,7 +147,7 @@ def test_the_outbox_page_is_for_coordinators_only(app, client):
     assert client.get("/reminders/").status_code in (302, 401)
     g.pop("_login_user", None)  # the test's app context outlives the request: forget its user
     with client.session_transaction() as session:
-        session["_user_id"] = str(viewer.id)
+        session["_user_id"] = viewer.get_id()
     assert client.get("/reminders/").status_code == 403
 
 
