@@ -7,7 +7,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from ..core.bounds import MAX_ATTENDANCE, cli_id_type
+from ..core.bounds import FIRST_YEAR, LAST_YEAR, MAX_ATTENDANCE, cli_id_type, is_reasonable_date
 from ..core.exports import terminal_text
 from ..core.time import DEFAULT_TZ, parse_local_datetime, zone
 from ..extensions import db
@@ -80,6 +80,11 @@ def event_as_dict(event: Event, tz: str = DEFAULT_TZ) -> dict:
 @with_appcontext
 def list_command(start, end, org, activity, event_type, public_only, fmt) -> None:
     """List events that start in [--from, --to)."""
+    for value, hint in ((start, "--from"), (end, "--to")):
+        if not is_reasonable_date(value.date()):
+            raise click.BadParameter(
+                f"{value:%Y-%m-%d} is outside {FIRST_YEAR}-{LAST_YEAR}", param_hint=hint
+            )
     _require_known(org, activity)
     event_filter = EventFilter(
         start=start.date(),

@@ -254,6 +254,14 @@ def test_a_language_feed_for_something_not_a_language_is_not_found(series, clien
     assert client.get(f"/feeds/lang/{value}.ics").status_code == 404
 
 
+@pytest.mark.parametrize("window", [("0001-01-01", "0001-02-01"), ("9999-12-01", "9999-12-31")])
+def test_listing_events_in_an_impossible_year_is_refused_clearly(series, runner, window):
+    result = runner.invoke(args=["events", "list", "--from", window[0], "--to", window[1]])
+
+    assert result.exit_code == 2
+    assert "is outside 2000-2100" in result.output
+
+
 def test_listing_events_in_json_still_works_after_a_refused_move(series, runner):
     event = _event(series)
     runner.invoke(args=["events", "move", str(event.id), "--start", "0001-01-01T00:00"])
