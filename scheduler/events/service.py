@@ -104,10 +104,12 @@ def move_occurrence(event: Event, start: datetime, end: datetime | None = None) 
 
 
 def move_timeframe(event: Event) -> tuple[datetime, datetime]:
-    """[first, last) instants a new start may take: the series' bounds, else a year around."""
+    """[first, last) instants a new start may take: the series' bounds (whole local days),
+    else 366 days either side of the original date."""
     series = event.series
-    first = event.original_start - MOVE_REACH
-    last = event.original_start + MOVE_REACH
+    original_day = event.original_start.astimezone(zone(series.timezone)).date()
+    first = local_midnight(original_day - MOVE_REACH, series.timezone)
+    last = local_midnight(original_day + MOVE_REACH + timedelta(days=1), series.timezone)
     if series.bound_start is not None:
         first = local_midnight(series.bound_start, series.timezone)
     if series.bound_end is not None:

@@ -134,10 +134,10 @@ def test_without_a_timeframe_a_move_reaches_at_most_a_year(app, runner):
     db.session.commit()
     event = _event(series)
 
-    far = runner.invoke(args=["events", "move", str(event.id), "--start", "2025-06-01T18:00"])
-    near = runner.invoke(args=["events", "move", str(event.id), "--start", "2024-12-20T18:00"])
+    far = runner.invoke(args=["events", "move", str(event.id), "--start", "2025-01-03T18:00"])
+    near = runner.invoke(args=["events", "move", str(event.id), "--start", "2025-01-02T18:00"])
 
-    assert far.exit_code == 1 and "must fall between 2023-01-01 and 2025-01-01" in far.output
+    assert far.exit_code == 1 and "must fall between 2023-01-01 and 2025-01-02" in far.output
     assert near.exit_code == 0, near.output
 
 
