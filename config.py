@@ -94,6 +94,14 @@ class Config:
     # On PostgreSQL an advisory lock with this key; one key per installation sharing a server.
     SCHEDULER_LOCK_KEY = _int("SCHEDULER_LOCK_KEY", 0x454C564C)
 
+    # Operations (docs/operations.md). Log lines as plain text or JSON objects ("json").
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # /healthz fails when the clock's last tick is older than this; 0: reported, never fails
+    # (set it where a `flask worker` or the embedded clock is expected to run).
+    HEALTHZ_MAX_TICK_AGE_SECONDS = _int("HEALTHZ_MAX_TICK_AGE_SECONDS", 0)
+    # Web processes serving this installation; 0: read WEB_CONCURRENCY or gunicorn's -w.
+    WEB_WORKERS = _int("WEB_WORKERS", 0)
+
 
 class TestConfig(Config):
     TESTING = True

@@ -42,7 +42,7 @@ def test_each_due_reminder_goes_once_to_its_one_recipient_with_calendar_file(smt
         parts = {part.get_content_type(): part for part in message.walk()}
         assert {"text/plain", "text/html", "text/calendar"} <= set(parts)
         ics = parts["text/calendar"].get_payload(decode=True).decode()
-        assert "SUMMARY:Klubi" in ics and "DTSTART:20240312T160000Z" in ics
+        assert "SUMMARY:Klubi" in ics and "DTSTART;TZID=Europe/Tallinn:20240312T180000" in ics
         assert "Raekoda" in parts["text/plain"].get_payload(decode=True).decode()
     assert all(r.status == "sent" and r.attempts == 1 for r in sent.values())
 
