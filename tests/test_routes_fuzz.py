@@ -58,6 +58,9 @@ GOOD_FORM = {
     "org": "tartu",
     "type": "club",
 }
+# A 5xx that is the route's answer by design, not a crash: the health check says 503 while
+# the database is not at the migration head (the tests build the schema without Alembic).
+DESIGNED_5XX = {"/healthz": {503}}
 ADMIN_EMAIL, ADMIN_PASSWORD = "fuzz-admin@elvl.ee", "fuzz-pass-123"
 _ARGUMENT = re.compile(r"<(?:(?P<converter>[a-zA-Z_]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 
@@ -218,7 +221,7 @@ def _sign_in(client) -> None:
 def _problem(response, method, path, query, form) -> str | None:
     """What is wrong with this answer, or None."""
     where = f"{method} {path[:80]} query={_short(query)} form={_short(form)}"
-    if response.status_code >= 500:
+    if response.status_code >= 500 and response.status_code not in DESIGNED_5XX.get(path, ()):
         return f"{response.status_code} for {where}"
     if response.status_code >= 400 and response.mimetype == "text/html":
         page = response.get_data(as_text=True)
