@@ -239,5 +239,5 @@ def remember_user_id(response):
     (reading it never touches the session, so feeds stay cookie-free)."""
     user = g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
-        request.environ[USER_ID_KEY] = user.get_id()
+        request.environ[USER_ID_KEY] = str(user.id)
     return response

@@ -16,8 +16,10 @@ from scheduler.jobs.clock import JOBS, run_job
 from scheduler.jobs.models import JobRun
 from scheduler.operations.health import script_heads
 from tests.conftest import _config
+from tests.jobs.jobs_support import ROOT
 
-HEAD = "0006"  # the newest migration in migrations/versions
+# The newest migration: revisions are numbered, and the file names start with the number.
+HEAD = max(path.name.split("_")[0] for path in (ROOT / "migrations" / "versions").glob("0*.py"))
 
 
 @pytest.fixture

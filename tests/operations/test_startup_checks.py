@@ -98,7 +98,7 @@ def test_a_mail_server_needs_no_capture_folder(settings):
 
 def test_every_problem_is_named_at_once(settings):
     message = refusal(
-        settings(BASE_URL=PUBLIC_SITE, SECRET_KEY="", MAIL_CAPTURE_DIR="",
+        settings(BASE_URL=PUBLIC_SITE, SECRET_KEY="dev-only-change-me", MAIL_CAPTURE_DIR="",
                  SQLALCHEMY_DATABASE_URI="sqlite://", WEB_WORKERS=2)
     )  # fmt: skip
     assert message.count("\n- ") == 3
