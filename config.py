@@ -57,6 +57,11 @@ class Config:
 
     WTF_CSRF_ENABLED = _bool("WTF_CSRF_ENABLED", True)
 
+    # Plan files (`flask plan load/validate`): larger files, and YAML whose aliases expand
+    # beyond this many nodes, are refused.
+    PLAN_MAX_BYTES = _int("PLAN_MAX_BYTES", 2_000_000)
+    PLAN_MAX_NODES = _int("PLAN_MAX_NODES", 200_000)
+
     # Sign-in cookies; *_SECURE None means "Secure exactly when BASE_URL is https".
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..core.bounds import cli_require_fits, column_length
 from ..extensions import db
 from ..organisations.models import Organisation
 from .models import Role, User, find_user
@@ -26,6 +27,8 @@ users_group = click.Group("users", help="People who sign in.")
 @with_appcontext
 def create_command(email, role, org, name, locale, password, prompt) -> None:
     """Create or update the user EMAIL."""
+    cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
+    cli_require_fits(name, column_length(User.name), "--name")
     if prompt:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     organisation = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..core.bounds import cli_id_type
 from ..events.models import EVENT_TYPES
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -49,7 +50,7 @@ def add_command(source: str, org: str, event_type: str, name: str | None) -> Non
 
 
 @calendars_group.command("refresh")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=cli_id_type())
 @click.option("--due", is_flag=True, help="Only calendars whose refresh interval has passed.")
 @with_appcontext
 def refresh_command(ids: tuple[int, ...], due: bool) -> None:

@@ -7,6 +7,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from ..core.bounds import FIRST_YEAR, LAST_YEAR, MAX_ATTENDANCE, cli_id_type, is_reasonable_date
 from ..core.exports import terminal_text
 from ..core.time import DEFAULT_TZ, parse_local_datetime, zone
 from ..extensions import db
@@ -79,6 +80,11 @@ def event_as_dict(event: Event, tz: str = DEFAULT_TZ) -> dict:
 @with_appcontext
 def list_command(start, end, org, activity, event_type, public_only, fmt) -> None:
     """List events that start in [--from, --to)."""
+    for value, hint in ((start, "--from"), (end, "--to")):
+        if not is_reasonable_date(value.date()):
+            raise click.BadParameter(
+                f"{value:%Y-%m-%d} is outside {FIRST_YEAR}-{LAST_YEAR}", param_hint=hint
+            )
     _require_known(org, activity)
     event_filter = EventFilter(
         start=start.date(),
@@ -131,8 +137,12 @@ def _change(action) -> None:
 
 
 @events_group.command("held")
-@click.argument("event_id", type=int)
-@click.option("--attendance", type=click.IntRange(min=0), help="How many people came.")
+@click.argument("event_id", type=cli_id_type())
+@click.option(
+    "--attendance",
+    type=click.IntRange(min=0, max=MAX_ATTENDANCE),
+    help="How many people came.",
+)
 @click.option("--kovs", default="", help="Participating local governments: slug,slug")
 @click.option("--note", help="A note on the outcome.")
 @with_appcontext
@@ -150,7 +160,7 @@ def held_command(event_id: int, attendance: int | None, kovs: str, note: str | N
 
 
 @events_group.command("not-held")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=cli_id_type())
 @click.option("--note", help="Why it was not held.")
 @with_appcontext
 def not_held_command(event_id: int, note: str | None) -> None:
@@ -159,7 +169,7 @@ def not_held_command(event_id: int, note: str | None) -> None:
 
 
 @events_group.command("move")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=cli_id_type())
 @click.option("--start", required=True, help="New local start, e.g. 2024-03-12T18:00.")
 @click.option("--end", help="New local end (default: keep the duration).")
 @with_appcontext
@@ -181,7 +191,7 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
 
 
 @events_group.command("cancel")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=cli_id_type())
 @click.option("--reason", help="Shown to organisers and in the calendar.")
 @with_appcontext
 def cancel_command(event_id: int, reason: str | None) -> None:
@@ -190,7 +200,7 @@ def cancel_command(event_id: int, reason: str | None) -> None:
 
 
 @events_group.command("edit")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=cli_id_type())
 @click.option("--title", help="A title for this occurrence only ('' restores the series').")
 @click.option("--location", help="A place for this occurrence only ('' restores the series').")
 @click.option("--notes", help="Notes on this occurrence.")
@@ -203,7 +213,7 @@ def edit_command(event_id: int, title: str | None, location: str | None, notes: 
 
 
 @events_group.command("restore")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=cli_id_type())
 @with_appcontext
 def restore_command(event_id: int) -> None:
     """Plan a cancelled occurrence again."""

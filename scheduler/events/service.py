@@ -7,11 +7,19 @@ Errors are ``OccurrenceError`` with a message meant for the person who asked.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from ..core.time import require_aware, utcnow
+from ..core.bounds import (
+    MAX_ATTENDANCE,
+    MAX_NOTE_CHARS,
+    TooLong,
+    bounded_text,
+    column_length,
+    is_valid_id,
+)
+from ..core.time import local_midnight, require_aware, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation
 from . import signals
@@ -22,11 +30,34 @@ class OccurrenceError(ValueError):
     """A change to an occurrence that cannot be made; the message says why."""
 
 
+# Without an activity timeframe, an occurrence moves at most this far from its original date.
+MOVE_REACH = timedelta(days=366)
+
+
 def get_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id) if is_valid_id(event_id) else None
     if event is None:
         raise OccurrenceError(f"no event with id {event_id}")
     return event
+
+
+def lock_event(event_id: int) -> Event | None:
+    """Begin a write transaction that holds the event's row until the caller commits.
+
+    PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: an immediate transaction (the database's
+    write lock, taken before the row is read). A second writer waits here and then reads
+    the row as the first one left it, so a check followed by a write cannot be overtaken.
+    Whatever the session held is rolled back first: call it before changing anything.
+    """
+    db.session.rollback()
+    if not is_valid_id(event_id):
+        return None
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    stmt = select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Event)
+    return db.session.scalars(stmt).first()
 
 
 def ensure_editable_by_people(event: Event) -> None:
@@ -41,13 +72,28 @@ def ensure_editable_by_people(event: Event) -> None:
 
 
 def move_occurrence(event: Event, start: datetime, end: datetime | None = None) -> Event:
+    """Move one occurrence within its activity's timeframe.
+
+    Without an explicit ``end`` the duration is kept in absolute time, so a 90-minute
+    event moved across the spring-forward gap still lasts 90 minutes.
+    """
     require_aware(start)
-    end = end or start + (event.end - event.start)
-    require_aware(end)
-    if end <= start:
-        raise OccurrenceError("the end must be after the start")
     if event.status == EventStatus.CANCELLED:
         raise OccurrenceError("a cancelled event cannot be moved; restore it first")
+    first, last = move_timeframe(event)
+    start = _instant(start)
+    if start is None or not first <= start < last:
+        local = zone(event.series.timezone)
+        raise OccurrenceError(
+            f"the new start must fall between {first.astimezone(local):%Y-%m-%d} and "
+            f"{(last.astimezone(local) - timedelta(days=1)):%Y-%m-%d} "
+            "(the activity's timeframe, or a year around the original date)"
+        )
+    end = _instant(require_aware(end)) if end is not None else start + (event.end - event.start)
+    if end is None or end <= start:
+        raise OccurrenceError("the end must be after the start")
+    if end - start > MOVE_REACH:
+        raise OccurrenceError("an occurrence cannot last longer than a year")
     previous_start, previous_end = event.start, event.end
     if (previous_start, previous_end) == (start, end):
         return event
@@ -57,11 +103,34 @@ def move_occurrence(event: Event, start: datetime, end: datetime | None = None) 
     return event
 
 
+def move_timeframe(event: Event) -> tuple[datetime, datetime]:
+    """[first, last) instants a new start may take: the series' bounds (whole local days),
+    else 366 days either side of the original date."""
+    series = event.series
+    original_day = event.original_start.astimezone(zone(series.timezone)).date()
+    first = local_midnight(original_day - MOVE_REACH, series.timezone)
+    last = local_midnight(original_day + MOVE_REACH + timedelta(days=1), series.timezone)
+    if series.bound_start is not None:
+        first = local_midnight(series.bound_start, series.timezone)
+    if series.bound_end is not None:
+        last = local_midnight(series.bound_end + timedelta(days=1), series.timezone)
+    return first.astimezone(UTC), last.astimezone(UTC)
+
+
+def _instant(value: datetime) -> datetime | None:
+    """The UTC instant of an aware datetime; None for one the calendar cannot hold (year 1)."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def cancel_occurrence(event: Event, reason: str | None = None) -> Event:
     if event.status in (EventStatus.HELD, EventStatus.NOT_HELD):
         raise OccurrenceError("the event already has an outcome and cannot be cancelled")
     if event.status == EventStatus.CANCELLED:
         return event
+    reason = _bounded(reason, MAX_NOTE_CHARS, "the reason")
     event.status = EventStatus.CANCELLED
     if reason:
         event.notes = reason
@@ -86,6 +155,9 @@ def edit_occurrence(
     location: str | None = None,
     notes: str | None = None,
 ) -> Event:
+    title = _bounded(title, column_length(Event.title), "the title")
+    location = _bounded(location, column_length(Event.location), "the location")
+    notes = _bounded(notes, MAX_NOTE_CHARS, "the notes")
     significant = False
     if title is not None and title != event.title:
         event.title, significant = title or None, True
@@ -120,6 +192,9 @@ def record_outcome(
         )
     if attendance is not None and attendance < 0:
         raise OccurrenceError("attendance cannot be negative")
+    if attendance is not None and attendance > MAX_ATTENDANCE:
+        raise OccurrenceError(f"attendance must be at most {MAX_ATTENDANCE:,}".replace(",", " "))
+    note = _bounded(note, MAX_NOTE_CHARS, "the note")
     participants = organisations_by_slug(kov_slugs) if held else []
     status = EventStatus.HELD if held else EventStatus.NOT_HELD
     signals.outcome_recording.send(event, status=status, attendance=attendance)
@@ -142,6 +217,13 @@ def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
     if missing:
         raise OccurrenceError(f"unknown organisation(s): {', '.join(missing)}")
     return sorted(found, key=lambda o: o.slug)
+
+
+def _bounded(value: str | None, limit: int | None, field: str) -> str | None:
+    try:
+        return bounded_text(value, limit, field)
+    except TooLong as error:
+        raise OccurrenceError(str(error)) from None
 
 
 def _mark_overridden(event: Event) -> None:

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..accounts.models import Role, User, find_user
+from ..core.bounds import cli_require_fits, column_length, is_valid_id
 from ..extensions import db
 from . import models
 from .links import links_for
@@ -42,6 +43,8 @@ def _private_urls(secret: str) -> list[tuple[str, str]]:
 @with_appcontext
 def create_command(email: str, label: str | None, create_user: bool) -> None:
     """Create a private feed link for EMAIL; the secret is printed once and stored hashed."""
+    cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
+    cli_require_fits(label, column_length(models.FeedToken.label), "--label")
     user = find_user(email)
     if user is None:
         if not create_user:
@@ -101,7 +104,7 @@ def revoke_command(which: tuple[str, ...], email: str | None) -> None:
 
 def _find_token(item: str) -> models.FeedToken:
     row = None
-    if item.isdigit():
+    if item.isdigit() and is_valid_id(int(item)):
         row = db.session.get(models.FeedToken, int(item))
     if row is None:
         row = db.session.scalars(

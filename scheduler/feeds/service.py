@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..core.bounds import FIRST_YEAR, LAST_YEAR, is_reasonable_date
 from ..core.time import zone
 from ..events.labels import event_type_label as type_label
 from ..events.models import Event, EventStatus, Series
@@ -125,9 +126,19 @@ def _date_arg(text: str | None, name: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise FeedArgumentError(_("'%(name)s' must be a date (YYYY-MM-DD)", name=name)) from None
+    if not is_reasonable_date(day):
+        raise FeedArgumentError(
+            _(
+                "'%(name)s' must be a date between %(first)s and %(last)s",
+                name=name,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
+    return day
 
 
 # ---------------------------------------------------------------------------------------------

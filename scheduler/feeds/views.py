@@ -29,6 +29,8 @@ def private_feed(token: str, kind: str, value: str | None = None):
 
 
 def _serve(kind: str, value: str | None, *, private: bool, organiser_email: str | None = None):
+    if kind == "lang" and value not in current_app.config["LANGUAGES"]:
+        abort(404)  # before it is taken for a locale to render the feed in
     try:
         feed_req = feed_request(
             kind, value, request.args, private=private, organiser_email=organiser_email

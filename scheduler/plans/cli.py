@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..core.time import utcnow
-from .loader import builtin_plan_path, load_plan_file
+from .loader import builtin_plan_path, load_plan_file, plan_limits
 from .roll import RollError, roll_plan
 from .schema import PlanError, read_plan
 
@@ -42,7 +42,7 @@ def validate_command(file: Path | None) -> None:
     if not path.exists():
         raise click.ClickException(f"{path}: no such file")
     try:
-        document, _raw = read_plan(path)
+        document, _raw = read_plan(path, **plan_limits())
     except PlanError as error:
         for problem in error.problems:
             click.echo(problem, err=True)

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from time import monotonic
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from ..core.time import utcnow
@@ -77,9 +77,17 @@ class LoadReport:
         return "; ".join(parts)
 
 
+def plan_limits() -> dict[str, int]:
+    """The configured size limits of plan files, as keyword arguments of ``read_plan``."""
+    if not has_app_context():
+        return {}
+    config = current_app.config
+    return {"max_bytes": config["PLAN_MAX_BYTES"], "max_nodes": config["PLAN_MAX_NODES"]}
+
+
 def load_plan_file(path: Path | None = None, now: datetime | None = None) -> LoadReport:
     path = path or builtin_plan_path()
-    document, raw = read_plan(path)
+    document, raw = read_plan(path, **plan_limits())
     report = apply_plan(document, raw, source=str(path), now=now)
     db.session.commit()
     log.info("loaded %s: %s", path, report.summary())

@@ -20,6 +20,9 @@ from ..core.vocabulary import EVENT_TYPES, LANGUAGES
 from ..recurrence import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, validate
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A plan file is text a person edits: the 2024 plan is 30 kB and about 3,000 YAML nodes.
+MAX_PLAN_BYTES = 2_000_000
+MAX_PLAN_NODES = 200_000  # after aliases are expanded
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -230,12 +233,22 @@ def series_spec(entry: SeriesEntry, tz: str, bounds: DateRange | None) -> Recurr
 # --- reading ---------------------------------------------------------------------------------
 
 
-def read_plan(path: Path) -> tuple[PlanDocument, dict]:
-    """Parse and validate a plan file; returns the document and the raw mapping."""
-    text = path.read_text(encoding="utf-8")
+def read_plan(
+    path: Path, *, max_bytes: int = MAX_PLAN_BYTES, max_nodes: int = MAX_PLAN_NODES
+) -> tuple[PlanDocument, dict]:
+    """Parse and validate a plan file; returns the document and the raw mapping.
+
+    Files larger than ``max_bytes``, text that is not UTF-8 and YAML whose aliases expand
+    to more than ``max_nodes`` nodes (a "billion laughs" document) are refused before
+    anything is built from them.
+    """
+    text = _plan_text(path, max_bytes)
     try:
-        raw = yaml.load(text, Loader=_YAML_LOADER)
         root = yaml.compose(text, Loader=_YAML_LOADER)
+        _require_node_budget(path, root, max_nodes)
+        raw = yaml.load(text, Loader=_YAML_LOADER)
+    except RecursionError:
+        raise PlanError([f"{path}: nested too deeply for a plan file"]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -259,6 +272,48 @@ def read_plan(path: Path) -> tuple[PlanDocument, dict]:
     if problems:
         raise PlanError(problems)
     return document, raw
+
+
+def _plan_text(path: Path, max_bytes: int) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise PlanError([f"{path}: too large for a plan file (more than {max_bytes:,} bytes)"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise PlanError(
+            [f"{path}:{line}: not UTF-8 text (byte {error.start}); save the file as UTF-8"]
+        ) from None
+
+
+def _require_node_budget(path: Path, root: yaml.Node | None, max_nodes: int) -> None:
+    """Count the nodes the document would have with every alias expanded, memoised per node
+    (aliases share one node object), and refuse it past ``max_nodes``."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a recursive alias counts once rather than looping
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(key) + size(value) for key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total
+        return total
+
+    if root is not None and size(root) > max_nodes:
+        raise PlanError(
+            [
+                f"{path}: its YAML aliases expand to more than {max_nodes:,} nodes; "
+                "a plan file does not need that (write the values out, or use fewer aliases)"
+            ]
+        )
 
 
 def _describe(path: Path, root: yaml.Node, loc: tuple, message: str) -> str:

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from ..core.bounds import cli_id_type
 from ..core.time import parse_local_datetime, utcnow
 from ..extensions import db
 from .digest import plan_weekly_digests
@@ -33,7 +34,7 @@ def reminders() -> None:
 @reminders.command("list")
 @click.option("--status", type=click.Choice([s.value for s in ReminderStatus]))
 @click.option("--kind", type=click.Choice([k.value for k in ReminderKind]))
-@click.option("--event", "event_id", type=int, help="Only this event's reminders.")
+@click.option("--event", "event_id", type=cli_id_type(), help="Only this event's reminders.")
 @click.option("--limit", type=int, default=None, help="At most this many rows.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def list_command(status, kind, event_id, limit, fmt) -> None:
@@ -87,7 +88,7 @@ def digest_command(now_text) -> None:
 
 
 @reminders.command("retry")
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=cli_id_type())
 @click.option("--all-failed", is_flag=True, help="Queue every failed reminder again.")
 def retry_command(ids, all_failed) -> None:
     """Queue failed reminders again (after fixing the address or the mail server)."""

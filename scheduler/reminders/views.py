@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..accounts.models import Role
+from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
-from ..events.service import OccurrenceError, record_outcome
+from ..events.service import OccurrenceError, lock_event, record_outcome
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from .dispatch import retry_failed
@@ -109,20 +110,35 @@ def _parse_outcome(form) -> tuple[dict, list[str]]:
         else:
             if attendance < 0:
                 errors.append(_("Attendance cannot be negative."))
+            elif attendance > MAX_ATTENDANCE:
+                errors.append(
+                    _("Attendance must be at most %(limit)s.", limit=format_number(MAX_ATTENDANCE))
+                )
     values = {
         "held": held == "yes",
         "attendance": attendance,
         "kov_slugs": form.getlist("kov"),
         "note": (form.get("note") or "").strip() or None,
     }
+    if values["note"] and len(values["note"]) > MAX_NOTE_CHARS:
+        errors.append(
+            _("The note is too long (at most %(limit)s characters).", limit=MAX_NOTE_CHARS)
+        )
     return values, errors
 
 
 def followup(token: str):
+    """The no-password form; a submission checks the link and writes the outcome in one
+    transaction with the event row locked, so of two submissions at once one wins and the
+    other is told the link no longer applies (410)."""
     try:
         claim = read_followup_token(token)
-        event = check_fingerprint(claim, db.session.get(Event, claim.event_id))
+        if request.method == "POST":
+            event = check_fingerprint(claim, lock_event(claim.event_id))
+        else:
+            event = check_fingerprint(claim, db.session.get(Event, claim.event_id))
     except LinkRefused as error:
+        db.session.rollback()
         return _refused(error)
     context = {
         "event": event,
@@ -134,6 +150,7 @@ def followup(token: str):
         return render_template("reminders/followup.html", **context, values={}, errors=[])
     values, errors = _parse_outcome(request.form)
     if errors:
+        db.session.rollback()
         return render_template(
             "reminders/followup.html", **context, values=values, errors=errors
         ), 400
