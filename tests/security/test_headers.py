@@ -53,7 +53,8 @@ def test_every_page_reachable_without_parameters_carries_the_security_headers(
     for path in _routes_without_parameters(app):
         fresh()
         response = client.get(path)
-        assert response.status_code < 500, path
+        # /healthz answers 503 here by design: the test schema was not built by migrations.
+        assert response.status_code < 500 or path == "/healthz", path
         assert response.headers.get("X-Content-Type-Options") == "nosniff", path
         assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer"), path
         if response.mimetype == "text/html":
