@@ -1,0 +1,159 @@
+"""Database side of the open API: public event rows, their revision, one event's calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager
+
+from ..core.time import local_midnight
+from ..events.labels import event_type_label
+from ..events.models import Event, EventStatus, Series
+from ..extensions import db
+from ..feeds.ical import FeedCalendar, FeedEvent, render_calendar
+from ..feeds.service import FeedRequest, feed_cache, series_description
+from ..feeds.uids import event_uid
+from ..organisations.models import Organisation
+from .params import MAX_ID, EventsQuery
+from .serialise import matches, pick_title, titles_of
+
+SCAN_BATCH = 256
+
+
+def tz() -> str:
+    return current_app.config.get("TIMEZONE", "Europe/Tallinn")
+
+
+def known_orgs(slugs: Iterable[str]) -> set[str]:
+    return set(
+        db.session.scalars(select(Organisation.slug).where(Organisation.slug.in_(list(slugs))))
+    )
+
+
+def _public_statement(start: date, end: date):
+    return (
+        select(Event)
+        .join(Event.series)
+        .join(Series.organisation)
+        .options(contains_eager(Event.series).contains_eager(Series.organisation))
+        .where(
+            Series.is_public.is_(True),
+            Event.start >= local_midnight(start, tz()),
+            Event.start < local_midnight(end, tz()),
+        )
+        .order_by(Event.start, Event.id)
+    )
+
+
+def events_page(query: EventsQuery) -> tuple[list[Event], bool]:
+    """Up to ``limit`` public events after the query's position, and whether more follow."""
+    stmt = _public_statement(query.start, query.end)
+    if query.orgs:
+        stmt = stmt.where(Organisation.slug.in_(query.orgs))
+    if query.types:
+        stmt = stmt.where(Series.event_type.in_(query.types))
+    if query.after is not None:
+        start, event_id = query.after.start, query.after.event_id
+        stmt = stmt.where(or_(Event.start > start, and_(Event.start == start, Event.id > event_id)))
+    wanted = query.limit + 1
+    if not query.filters_in_python:
+        rows = list(db.session.scalars(stmt.limit(wanted)))
+    else:
+        # rows stream in (start, id) order until a page and one more have matched
+        rows = []
+        result = db.session.scalars(stmt.execution_options(yield_per=SCAN_BATCH))
+        try:
+            for event in result:
+                if matches(event, words=query.words, languages=query.languages):
+                    rows.append(event)
+                    if len(rows) == wanted:
+                        break
+        finally:
+            result.close()
+    return rows[: query.limit], len(rows) > query.limit
+
+
+def revision(query: EventsQuery):
+    """The feeds' fingerprint of every public event in the query's window (cached for
+    FEEDS_FINGERPRINT_TTL, forgotten on any commit touching events or series): one aggregate
+    query, and any change to an event the answer could contain alters it."""
+    request = FeedRequest(
+        kind="all",
+        value=None,
+        start=query.start,
+        end=query.end,
+        show_cancelled=True,
+        private=False,
+        locale="api",
+    )
+    return feed_cache().fingerprint(request)
+
+
+def public_event(event_id: int) -> Event | None:
+    if not 0 < event_id <= MAX_ID:
+        return None
+    stmt = (
+        select(Event)
+        .join(Event.series)
+        .join(Series.organisation)
+        .options(contains_eager(Event.series).contains_eager(Series.organisation))
+        .where(Event.id == event_id, Series.is_public.is_(True))
+    )
+    return db.session.scalars(stmt).one_or_none()
+
+
+def event_revision(event: Event) -> tuple:
+    series = event.series
+    return (
+        event.id,
+        event.updated_at.isoformat(),
+        event.sequence,
+        series.updated_at.isoformat(),
+        series.revision,
+        series.organisation.slug,
+    )
+
+
+def uid(event: Event) -> str:
+    return event_uid(event)
+
+
+def event_calendar(event: Event, language: str, page_url: str) -> bytes:
+    """One event as an iCalendar file, built by the feeds' builder (VTIMEZONE included)."""
+    series = event.series
+    title = pick_title(titles_of(event), language)
+    vevent = FeedEvent(
+        uid=event_uid(event),
+        start=event.start,
+        end=event.end,
+        tz=series.timezone,
+        summary=title,
+        sequence=event.sequence,
+        modified=max(event.updated_at, series.updated_at),
+        description=series_description(series, language),
+        location=event.location or series.location,
+        url=page_url,
+        categories=(event_type_label(series.event_type),),
+        cancelled=event.status == EventStatus.CANCELLED,
+    )
+    calendar = FeedCalendar(name=title, tz=series.timezone, events=(vevent,))
+    return render_calendar(calendar)
+
+
+def sitemap_rows(start: date, end: date, cap: int) -> list[tuple[int, datetime]]:
+    """(id, last change) of public events starting in [start, end), at most ``cap``."""
+    stmt = (
+        select(Event.id, Event.updated_at, Series.updated_at)
+        .join(Event.series)
+        .where(
+            Series.is_public.is_(True),
+            Event.start >= local_midnight(start, tz()),
+            Event.start < local_midnight(end, tz()),
+        )
+        .order_by(Event.start, Event.id)
+        .limit(cap)
+    )
+    return [(row[0], max(row[1], row[2])) for row in db.session.execute(stmt)]
