@@ -20,7 +20,9 @@ LAST_DAY = date(2100, 12, 31)
 MAX_WINDOW_DAYS = 366 * 5
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
-MAX_ID = 2**63 - 1  # the largest id any backend stores; larger ones are simply not found
+# Event ids are INTEGER columns (32 bits on PostgreSQL): a larger id is not found, and is
+# never handed to a database that would refuse it.
+MAX_ID = 2**31 - 1
 CURSOR_SALT = "publicapi.events.cursor"
 
 
