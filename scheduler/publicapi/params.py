@@ -20,6 +20,7 @@ LAST_DAY = date(2100, 12, 31)
 MAX_WINDOW_DAYS = 366 * 5
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
+MAX_VALUES = 50  # organisations, types or languages in one comma-separated argument
 # Event ids are INTEGER columns (32 bits on PostgreSQL): a larger id is not found, and is
 # never handed to a database that would refuse it.
 MAX_ID = 2**31 - 1
@@ -111,13 +112,13 @@ def parse_events_query(
         raise ApiArgumentError(_("'to' must be after 'from'"))
     if (end - start).days > MAX_WINDOW_DAYS:
         raise ApiArgumentError(_("'from' and 'to' may be at most five years apart"))
-    orgs = _list(args.get("org"))
+    orgs = _list(args.get("org"), "org")
     unknown = sorted(set(orgs) - known_orgs(orgs)) if orgs else []
     if unknown:
         raise ApiArgumentError(_("unknown organisation: %(values)s", values=", ".join(unknown)))
-    types = _list(args.get("type"))
+    types = _list(args.get("type"), "type")
     _require_known(types, event_types, "type")
-    working = _list(args.get("lang"))
+    working = _list(args.get("lang"), "lang")
     _require_known(working, languages, "lang")
     return EventsQuery(
         start=start,
@@ -152,10 +153,15 @@ def _date(text: str | None, name: str) -> date | None:
     return value
 
 
-def _list(text: str | None) -> tuple[str, ...]:
+def _list(text: str | None, name: str) -> tuple[str, ...]:
     if not text:
         return ()
-    return tuple(sorted({part.strip() for part in text.split(",") if part.strip()}))
+    values = tuple(sorted({part.strip() for part in text.split(",") if part.strip()}))
+    if len(values) > MAX_VALUES:
+        raise ApiArgumentError(
+            _("'%(name)s' may list at most %(count)s values", name=name, count=MAX_VALUES)
+        )
+    return values
 
 
 def _require_known(values: tuple[str, ...], known: Iterable[str], name: str) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import current_app, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -93,11 +93,27 @@ def requested_language() -> str:
     )
 
 
+def preflight():
+    """A browser asks before sending If-None-Match from another site's script."""
+    response = current_app.response_class(status=204)
+    response.headers.update(
+        {
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+            "Access-Control-Allow-Headers": "If-None-Match, Accept-Language",
+            "Access-Control-Max-Age": "86400",
+        }
+    )
+    return response
+
+
 def api_view(view):
     """Run ``view(language, …)`` in the requested page language; argument errors are 400s."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        if request.method == "OPTIONS":
+            return preflight()
         try:
             language = requested_language()
         except ApiArgumentError as error:
@@ -188,7 +204,7 @@ def event(language: str, event_id: str):
 def event_ics(language: str, event_id: str):
     found = _event_or_none(event_id)
     if found is None:
-        return error_response(404, _("There is no public event with this id."))
+        abort(404)  # a page address: the site's own 404 page
     etag = strong_etag("ics", API_VERSION, language, service.event_revision(found), base_url())
     if _wants(etag):
         return not_modified(etag)

@@ -152,6 +152,21 @@ def test_every_answer_may_be_read_by_any_site(client, calendar, openapi):
         assert "Set-Cookie" not in response.headers, path
 
 
+def test_a_script_on_another_site_may_send_if_none_match(client, calendar):
+    response = client.options(
+        "/api/events",
+        headers={
+            "Origin": "https://www.tartu.ee",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "if-none-match" in response.headers["Access-Control-Allow-Headers"].lower()
+    assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
 @contextmanager
 def _statements():
     seen: list[str] = []
@@ -266,6 +281,8 @@ HOSTILE = [
     ({"lang": "de"}, "de"),
     ({"hl": "de"}, "hl"),
     ({"q": "x" * 201}, "q"),
+    ({"org": ",".join(f"o{i}" for i in range(51))}, "org"),
+    ({"type": ",".join(f"t{i}" for i in range(5000))}, "type"),
     ({"q": " ".join(f"w{i}" for i in range(11))}, "q"),
 ]
 
