@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 FALLBACK = ("en", "et")
@@ -34,8 +35,13 @@ def pick_title(titles: dict[str, str], language: str) -> str:
     return next(iter(titles.values()), "")
 
 
+@lru_cache(maxsize=64)
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
 def local_iso(moment, tz: str) -> str:
-    return moment.astimezone(ZoneInfo(tz)).isoformat()
+    return moment.astimezone(_zone(tz)).isoformat()
 
 
 def event_item(

@@ -33,12 +33,41 @@ def known_orgs(slugs: Iterable[str]) -> set[str]:
     )
 
 
+# What an item (and a word search) reads of a series; rules, dates lists and reminder
+# settings stay unread: on a page of items they cost more than everything else.
+ITEM_COLUMNS = (
+    Series.id,
+    Series.key,
+    Series.organisation_id,
+    Series.title,
+    Series.title_en,
+    Series.title_ru,
+    Series.description,
+    Series.event_type,
+    Series.languages,
+    Series.location,
+    Series.is_public,
+    Series.timezone,
+    Series.revision,
+    Series.updated_at,
+)
+
+
+def _with_series(stmt, *, item_columns_only: bool = False):
+    """Series and organisation from the same row; the import links (which decide the UIDs
+    of imported events) in one more query, not one per series."""
+    series = contains_eager(Event.series)
+    options = [series.contains_eager(Series.organisation)]
+    if item_columns_only:
+        options.append(series.load_only(*ITEM_COLUMNS))
+    if hasattr(Series, "import_link"):
+        options.append(series.selectinload(Series.import_link))
+    return stmt.join(Event.series).join(Series.organisation).options(*options)
+
+
 def _public_statement(start: date, end: date):
     return (
-        select(Event)
-        .join(Event.series)
-        .join(Series.organisation)
-        .options(contains_eager(Event.series).contains_eager(Series.organisation))
+        _with_series(select(Event), item_columns_only=True)
         .where(
             Series.is_public.is_(True),
             Event.start >= local_midnight(start, tz()),
@@ -95,13 +124,7 @@ def revision(query: EventsQuery):
 def public_event(event_id: int) -> Event | None:
     if not 0 < event_id <= MAX_ID:
         return None
-    stmt = (
-        select(Event)
-        .join(Event.series)
-        .join(Series.organisation)
-        .options(contains_eager(Event.series).contains_eager(Series.organisation))
-        .where(Event.id == event_id, Series.is_public.is_(True))
-    )
+    stmt = _with_series(select(Event)).where(Event.id == event_id, Series.is_public.is_(True))
     return db.session.scalars(stmt).one_or_none()
 
 
