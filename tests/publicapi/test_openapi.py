@@ -56,3 +56,14 @@ def test_the_validator_catches_an_answer_that_breaks_the_document(client, plan_2
     good.set_data(good.get_data().replace(b'"status":"', b'"status":"x'))
     with pytest.raises(AssertionError, match="status"):
         openapi.check("/api/events", good)
+
+
+def test_every_answer_the_tests_receive_is_checked_against_the_document(client, openapi):
+    """The suite's client validates on its own: a broken answer fails any test."""
+    broken = dict(openapi.document)
+    broken["components"] = {
+        "schemas": {**openapi.document["components"]["schemas"], "Error": {"type": "string"}}
+    }
+    client._openapi = type(openapi)(broken)
+    with pytest.raises(AssertionError):
+        client.get("/api/events", query_string={"limit": "0"})
