@@ -71,29 +71,25 @@ def event_item(
     }
 
 
-def searchable_text(event) -> str:
+def searchable_text(*parts: str | None) -> str:
     """Title (every language), description and place, case-folded, for ``q``."""
-    series = event.series
-    parts = (
-        event.title,
-        series.title,
-        series.title_en,
-        series.title_ru,
-        series.description,
-        event.location,
-        series.location,
-    )
     return "\n".join(part for part in parts if part).casefold()
 
 
-def matches(event, *, words: Iterable[str] = (), languages: Iterable[str] = ()) -> bool:
-    """Every word appears in the event's text; at least one working language is wanted."""
+def matches(
+    texts: Iterable[str | None],
+    event_languages: Iterable[str] | None,
+    *,
+    words: Iterable[str] = (),
+    languages: Iterable[str] = (),
+) -> bool:
+    """Every word appears in the texts; at least one of ``languages`` is the event's."""
     languages = tuple(languages)
-    if languages and not set(languages) & set(event.series.languages or []):
+    if languages and not set(languages) & set(event_languages or ()):
         return False
     words = tuple(words)
     if words:
-        text = searchable_text(event)
+        text = searchable_text(*texts)
         return all(word in text for word in words)
     return True
 

@@ -20,7 +20,7 @@ from ..organisations.models import Organisation
 from .params import MAX_ID, EventsQuery
 from .serialise import matches, pick_title, titles_of
 
-SCAN_BATCH = 256
+SCAN_BATCH = 500
 
 
 def tz() -> str:
@@ -65,44 +65,78 @@ def _with_series(stmt, *, item_columns_only: bool = False):
     return stmt.join(Event.series).join(Series.organisation).options(*options)
 
 
-def _public_statement(start: date, end: date):
-    return (
-        _with_series(select(Event), item_columns_only=True)
-        .where(
-            Series.is_public.is_(True),
-            Event.start >= local_midnight(start, tz()),
-            Event.start < local_midnight(end, tz()),
-        )
-        .order_by(Event.start, Event.id)
-    )
+def _window(start: date, end: date) -> list:
+    return [
+        Series.is_public.is_(True),
+        Event.start >= local_midnight(start, tz()),
+        Event.start < local_midnight(end, tz()),
+    ]
+
+
+def _criteria(query: EventsQuery) -> list:
+    """The query's conditions but words and working languages (matched on the rows)."""
+    criteria = _window(query.start, query.end)
+    if query.orgs:
+        criteria.append(Organisation.slug.in_(query.orgs))
+    if query.types:
+        criteria.append(Series.event_type.in_(query.types))
+    if query.after is not None:
+        start, event_id = query.after.start, query.after.event_id
+        criteria.append(or_(Event.start > start, and_(Event.start == start, Event.id > event_id)))
+    return criteria
 
 
 def events_page(query: EventsQuery) -> tuple[list[Event], bool]:
     """Up to ``limit`` public events after the query's position, and whether more follow."""
-    stmt = _public_statement(query.start, query.end)
-    if query.orgs:
-        stmt = stmt.where(Organisation.slug.in_(query.orgs))
-    if query.types:
-        stmt = stmt.where(Series.event_type.in_(query.types))
-    if query.after is not None:
-        start, event_id = query.after.start, query.after.event_id
-        stmt = stmt.where(or_(Event.start > start, and_(Event.start == start, Event.id > event_id)))
     wanted = query.limit + 1
-    if not query.filters_in_python:
-        rows = list(db.session.scalars(stmt.limit(wanted)))
-    else:
-        # rows stream in (start, id) order until a page and one more have matched
-        rows = []
-        result = db.session.scalars(stmt.execution_options(yield_per=SCAN_BATCH))
-        try:
-            for event in result:
-                if matches(event, words=query.words, languages=query.languages):
-                    rows.append(event)
-                    if len(rows) == wanted:
-                        break
-        finally:
-            result.close()
+    criteria = _criteria(query)
+    if query.filters_in_python:
+        ids = _matching_ids(criteria, query, wanted)
+        if not ids:
+            return [], False
+        criteria = [Event.id.in_(ids)]
+    stmt = (
+        _with_series(select(Event), item_columns_only=True)
+        .where(*criteria)
+        .order_by(Event.start, Event.id)
+        .limit(wanted)
+    )
+    rows = list(db.session.scalars(stmt))
     return rows[: query.limit], len(rows) > query.limit
+
+
+SEARCHED = (
+    Event.title,
+    Series.title,
+    Series.title_en,
+    Series.title_ru,
+    Series.description,
+    Event.location,
+    Series.location,
+)
+
+
+def _matching_ids(criteria: list, query: EventsQuery, wanted: int) -> list[int]:
+    """Words and working languages: the texts of the window's rows stream in (start, id)
+    order, plain columns rather than objects, until a page and one more have matched."""
+    light = (
+        select(Event.id, Series.languages, *SEARCHED)
+        .join(Event.series)
+        .join(Series.organisation)
+        .where(*criteria)
+        .order_by(Event.start, Event.id)
+    )
+    ids: list[int] = []
+    result = db.session.execute(light.execution_options(yield_per=SCAN_BATCH))
+    try:
+        for event_id, event_languages, *texts in result:
+            if matches(texts, event_languages, words=query.words, languages=query.languages):
+                ids.append(event_id)
+                if len(ids) == wanted:
+                    break
+    finally:
+        result.close()
+    return ids
 
 
 def revision(query: EventsQuery):
@@ -171,11 +205,7 @@ def sitemap_rows(start: date, end: date, cap: int) -> list[tuple[int, datetime]]
     stmt = (
         select(Event.id, Event.updated_at, Series.updated_at)
         .join(Event.series)
-        .where(
-            Series.is_public.is_(True),
-            Event.start >= local_midnight(start, tz()),
-            Event.start < local_midnight(end, tz()),
-        )
+        .where(*_window(start, end))
         .order_by(Event.start, Event.id)
         .limit(cap)
     )
