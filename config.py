@@ -26,7 +26,8 @@ def _int(name: str, default: int) -> int:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Unset: generated on first start and kept in <instance>/secret_key (scheduler/security).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE / 'scheduler.sqlite'}"
     )
@@ -55,6 +56,18 @@ class Config:
     SCHEDULER_EMBEDDED = _bool("SCHEDULER_EMBEDDED", False)
 
     WTF_CSRF_ENABLED = _bool("WTF_CSRF_ENABLED", True)
+
+    # Sign-in cookies; *_SECURE None means "Secure exactly when BASE_URL is https".
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = None
+    # After this many failed sign-ins for one account or one address within the window,
+    # sign-ins from there answer 429 until the window has passed.
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 10)
+    LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
 
     # Reminders (docs/reminders.md); Series.reminder_policy may override the first four per series.
     REMINDER_OFFSETS_DAYS = tuple(

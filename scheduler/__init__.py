@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, has_request_context, request, session
 
 from .extensions import babel, csrf, db, login_manager, mail, migrate
+from .security.secret_key import ensure_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 _NOT_FEATURES = {"core", "extensions"}
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    ensure_secret_key(app)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -7,7 +7,26 @@ def init_app(app) -> None:
     from .models import User
 
     login_manager.login_view = "accounts.login"
+    _secure_cookies(app)
 
     @login_manager.user_loader
-    def _load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def _load_user(session_id: str):
+        return user_of_session(session_id)
+
+    def user_of_session(session_id: str):
+        """The active user whose id and session version are both in the cookie, else None."""
+        user_id, _, version = str(session_id).partition(":")
+        if not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or str(user.session_version) != version:
+            return None
+        return user
+
+
+def _secure_cookies(app) -> None:
+    """Cookies are Secure whenever the site is served over https (unless configured)."""
+    https = str(app.config["BASE_URL"]).lower().startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = https

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from ..extensions import db
 from ..organisations.models import Organisation
 from .models import Role, User, find_user
+from .services import change_password, deactivate
 
 users_group = click.Group("users", help="People who sign in.")
 
@@ -44,12 +45,39 @@ def create_command(email, role, org, name, locale, password, prompt) -> None:
     click.echo(f"{user.email}: {user.role.value}{' of ' + org if org else ''}")
 
 
+def _existing_user(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise click.BadParameter(f"no user {email}", param_hint="EMAIL")
+    return user
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.password_option("--password", prompt="New password", help="Prompted for when omitted.")
+@with_appcontext
+def password_command(email, password) -> None:
+    """Set a new password for EMAIL; the user's existing sessions end."""
+    change_password(_existing_user(email), password)
+    click.echo(f"{email}: password changed, existing sessions ended")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def deactivate_command(email) -> None:
+    """EMAIL can no longer sign in; the user's existing sessions end."""
+    deactivate(_existing_user(email))
+    click.echo(f"{email}: deactivated, existing sessions ended")
+
+
 @users_group.command("list")
 @with_appcontext
 def list_command() -> None:
     for user in db.session.query(User).order_by(User.email):
         org = user.organisation.slug if user.organisation else "-"
-        click.echo(f"{user.email:<40} {user.role.value:<12} {org:<10} {user.locale}")
+        state = "" if user.active else " inactive"
+        click.echo(f"{user.email:<40} {user.role.value:<12} {org:<10} {user.locale}{state}")
 
 
 commands = [users_group]

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import logging
+import math
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
+from ..core.time import utcnow
+from . import throttle
 from .forms import LoginForm
-from .models import find_user
+from .services import authenticate, end_sessions
 
 log = logging.getLogger(__name__)
 
@@ -17,17 +23,39 @@ def login():
     form = LoginForm()
     status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
-        user = find_user(form.email.data)
-        if user is not None and user.check_password(form.password.data):
+        email, address = form.email.data, request.remote_addr
+        until = throttle.blocked_until(email, address)
+        if until is not None:
+            log.warning("sign-in throttled for %s from %s", email, address)
+            raise _too_many_attempts(until)
+        user = authenticate(email, form.password.data)
+        if user is not None:
+            throttle.forget_failures(email)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        log.warning("failed login for %s from %s", form.email.data, request.remote_addr)
+        throttle.record_failure(email, address)
+        log.warning("failed login for %s from %s", email, address)
         flash(_("Wrong email or password."), "error")
         status = 401
     return render_template("accounts/login.html", form=form), status
 
 
+def _too_many_attempts(until: datetime) -> TooManyRequests:
+    seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    description = " ".join(
+        [
+            _("Too many failed sign-in attempts."),
+            ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes),
+        ]
+    )
+    return TooManyRequests(description=description, retry_after=seconds)
+
+
 def logout():
+    """Sign out everywhere: the user's other sessions and remember-me cookies end too."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
     logout_user()
     return redirect(url_for("events.index"))
 

@@ -11,14 +11,23 @@ VTIMEZONE is our own, not ``Timezone.from_tzid``: icalendar's generated one for
 Europe/Tallinn was seen to be misread by ical.js (Thunderbird), so we publish the plain
 yearly-rule form (``RRULE:FREQ=YEARLY;BYMONTH=..;BYDAY=-1SU``) derived from the zone's current
 rules, which Outlook, Google and ical.js all read the same way.
+
+One bad value never breaks a feed: text values are normalised (line breaks of every kind
+become one LF, which the library escapes; other control characters are dropped; one-line
+properties get a space instead of a line break), URLs are written only when they are plain
+http/https addresses, and an event that still cannot be written is left out and logged
+(``WARNING`` naming its ``ref``) while every other event is written.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import (
@@ -36,6 +45,12 @@ from icalendar import (
 PRODID = "-//ELVL//Event scheduler//ET"
 DEFAULT_REFRESH = timedelta(hours=6)
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# The VTIMEZONE of a calendar without events describes the zone around this year (the
+# programme runs 2023-2029): a fixed year, so that an empty feed is the same bytes on any day.
+REFERENCE_YEAR = 2024
+END_OF_CALENDAR = b"END:VCALENDAR\r\n"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,43 +79,77 @@ class FeedEvent:
     recurrence_id: datetime | None = None
     rule: str | None = None
     exdates: tuple[datetime, ...] = ()
+    private: bool = False  # an internal event: CLASS:PRIVATE
+    ref: str | None = None  # names the row in log lines ("event 42"); not written
 
 
 @dataclass(frozen=True)
 class FeedCalendar:
-    name: str
+    """A feed (``name`` and ``refresh`` set) or a one-off file such as a mail attachment
+    (``name=None, refresh=None``: no calendar name or refresh hints to subscribe with)."""
+
+    name: str | None
     tz: str
     events: tuple[FeedEvent, ...] = field(default=())
     description: str | None = None
-    refresh: timedelta = DEFAULT_REFRESH
+    refresh: timedelta | None = DEFAULT_REFRESH
     prodid: str = PRODID
 
 
+@dataclass(frozen=True)
+class WrittenCalendar:
+    body: bytes
+    written: int  # VEVENTs in the body
+    skipped: tuple[str, ...] = ()  # refs (or UIDs) of the events that could not be written
+
+
 def render_calendar(calendar: FeedCalendar) -> bytes:
-    return calendar_component(calendar).to_ical(sorted=False)
+    return write_calendar(calendar).body
 
 
-def calendar_component(calendar: FeedCalendar) -> Calendar:
-    """The ``icalendar.Calendar`` of a feed: header, VTIMEZONEs, then the events in order."""
+def write_calendar(calendar: FeedCalendar) -> WrittenCalendar:
+    """The iCalendar bytes: header, VTIMEZONEs, then the events in order. Each event is
+    built and serialised on its own, so one that cannot be written is left out (and logged)
+    instead of failing the whole calendar; the bytes are those the library writes for the
+    whole calendar at once."""
+    chunks: list[tuple[FeedEvent, bytes]] = []
+    skipped: list[str] = []
+    for event in sorted(calendar.events, key=_event_order):
+        try:
+            chunks.append((event, vevent(event).to_ical(sorted=False)))
+        except Exception:
+            name = event.ref or repr(event.uid)
+            log.warning("%s left out of the calendar: it cannot be written", name, exc_info=True)
+            skipped.append(name)
+    shell = _calendar_shell(calendar, [event for event, _chunk in chunks])
+    head = shell.to_ical(sorted=False)
+    body = head[: -len(END_OF_CALENDAR)] + b"".join(c for _e, c in chunks) + END_OF_CALENDAR
+    return WrittenCalendar(body, len(chunks), tuple(skipped))
+
+
+def _calendar_shell(calendar: FeedCalendar, events: list[FeedEvent]) -> Calendar:
+    """The calendar's properties and VTIMEZONEs (for ``events``), without the events."""
     result = Calendar()
     result.add("VERSION", "2.0")
     result.add("PRODID", calendar.prodid)
     result.add("CALSCALE", "GREGORIAN")
     result.add("METHOD", "PUBLISH")
     # NAME and the X-WR-* names are not typed TEXT in icalendar: say so, or they go unescaped
-    result.add("NAME", vText(calendar.name))
-    result.add("X-WR-CALNAME", vText(calendar.name))
+    if calendar.name is not None:
+        name = clean_text(calendar.name)
+        result.add("NAME", vText(name))
+        result.add("X-WR-CALNAME", vText(name))
     result.add("X-WR-TIMEZONE", vText(calendar.tz))
-    result.add("REFRESH-INTERVAL", vDuration(calendar.refresh), {"VALUE": "DURATION"})
-    result.add("X-PUBLISHED-TTL", vDuration(calendar.refresh))
+    if calendar.refresh is not None:
+        result.add("REFRESH-INTERVAL", vDuration(calendar.refresh), {"VALUE": "DURATION"})
+        result.add("X-PUBLISHED-TTL", vDuration(calendar.refresh))
     if calendar.description:
-        result.add("DESCRIPTION", calendar.description)
-        result.add("X-WR-CALDESC", vText(calendar.description))
-    first_year, last_year = _years_covered(calendar.events)
-    for tz in sorted({calendar.tz} | {event.tz for event in calendar.events}):
+        description = clean_text(calendar.description, multiline=True)
+        result.add("DESCRIPTION", description)
+        result.add("X-WR-CALDESC", vText(description))
+    first_year, last_year = _years_covered(events)
+    for tz in sorted({calendar.tz} | {event.tz for event in events}):
         result.add_component(vtimezone(tz, first_year, last_year))
-    for event in sorted(calendar.events, key=_event_order):
-        result.add_component(vevent(event))
     return result
 
 
@@ -109,17 +158,66 @@ def _event_order(event: FeedEvent) -> tuple:
 
 
 def _years_covered(events: Iterable[FeedEvent]) -> tuple[int, int]:
+    """The years of the events; a fixed year without events (never today's: the same data
+    must give the same bytes on any day)."""
     years = [moment.year for event in events for moment in (event.start, event.end)]
     if not years:
-        this_year = datetime.now(UTC).year
-        return this_year, this_year
+        return REFERENCE_YEAR, REFERENCE_YEAR
     return min(years), max(years)
 
 
+# ---------------------------------------------------------------------------------------------
+# Values that can be written
+
+
+_SUSPECT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_EMAIL = re.compile(r"[^\s\"(),:;<>@\[\\\]]+@[^\s\"(),:;<>@\[\\\]]+")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """A TEXT value that cannot carry anything but text: every kind of line break (CR, LF,
+    CRLF, VT, FF, NEL, U+2028/9…) becomes one LF (written escaped as ``\\n`` by the
+    library), or a space when the property is one line; other control characters are
+    dropped; lone surrogates (which cannot be UTF-8) become ``?``."""
+    if not _SUSPECT.search(value):
+        return value
+    value = _CONTROL.sub("", _LINE_BREAK.sub("\n", value))
+    value = value.encode("utf-8", "replace").decode("utf-8")
+    return value if multiline else value.replace("\n", " ")
+
+
+def safe_url(value: str | None) -> str | None:
+    """``value`` when it is an absolute http or https address with a host and no spaces or
+    control characters (non-ASCII characters percent-encoded); otherwise None."""
+    if not value:
+        return None
+    value = value.strip()
+    if any(char.isspace() or not char.isprintable() for char in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return quote(value, safe="!#$%&'()*+,-./:;=?@[]_~")
+
+
+def safe_email(value: str | None) -> str | None:
+    """An address that can follow ``mailto:`` (one ``@``, no spaces or delimiters)."""
+    if value and _EMAIL.fullmatch(value) and value.isprintable():
+        return value
+    return None
+
+
 def vevent(event: FeedEvent) -> Event:
+    """The VEVENT of ``event``; raises when it cannot be written (an unknown zone…)."""
     zone = ZoneInfo(event.tz)
     component = Event()
-    component.add("UID", event.uid)
+    component.add("UID", clean_text(event.uid))
     component.add("DTSTAMP", event.modified)  # the library writes these two in UTC
     component.add("LAST-MODIFIED", event.modified)
     component.add("SEQUENCE", event.sequence)
@@ -132,22 +230,35 @@ def vevent(event: FeedEvent) -> Event:
         component.add("RRULE", vRecur.from_ical(event.rule))
     if event.exdates:
         component.add("EXDATE", [moment.astimezone(zone) for moment in sorted(event.exdates)])
-    component.add("SUMMARY", event.summary)
+    component.add("SUMMARY", clean_text(event.summary))
     if event.description:
-        component.add("DESCRIPTION", event.description)
+        component.add("DESCRIPTION", clean_text(event.description, multiline=True))
     if event.location:
-        component.add("LOCATION", event.location)
+        component.add("LOCATION", clean_text(event.location))
     if event.url:
-        component.add("URL", event.url)
+        url = safe_url(event.url)
+        if url is None:
+            log.warning("%s: URL left out (not an http/https address)", _ref(event))
+        else:
+            component.add("URL", url)
     if event.categories:
-        component.add("CATEGORIES", list(event.categories))
+        component.add("CATEGORIES", [clean_text(category) for category in event.categories])
     if event.organizer:
-        parameters = {"CN": event.organizer.name} if event.organizer.name else None
-        component.add("ORGANIZER", vCalAddress(f"mailto:{event.organizer.email}"), parameters)
+        email = safe_email(event.organizer.email)
+        if email is None:
+            log.warning("%s: ORGANIZER left out (not an address)", _ref(event))
+        else:
+            name = event.organizer.name and clean_text(event.organizer.name)
+            parameters = {"CN": name} if name else None
+            component.add("ORGANIZER", vCalAddress(f"mailto:{email}"), parameters)
     component.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
     component.add("TRANSP", "TRANSPARENT" if event.cancelled else "OPAQUE")
-    component.add("CLASS", "PUBLIC")
+    component.add("CLASS", "PRIVATE" if event.private else "PUBLIC")
     return component
+
+
+def _ref(event: FeedEvent) -> str:
+    return event.ref or repr(event.uid)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -21,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..core.time import zone
@@ -30,8 +31,10 @@ from ..events.models import Event, EventStatus, Series
 from ..events.queries import EventFilter, events_statement, list_events
 from ..extensions import db
 from .folding import SeriesForFeed, fold_series
-from .ical import FeedCalendar, FeedEvent, Organizer, render_calendar
+from .ical import FeedCalendar, FeedEvent, Organizer, WrittenCalendar, safe_url, write_calendar
 from .uids import event_uid, series_uid
+
+log = logging.getLogger(__name__)
 
 FEED_KINDS = ("all", "org", "activity", "type", "lang", "mine")
 MODES = ("occurrences", "series")
@@ -137,6 +140,9 @@ class Fingerprint:
     last_change: datetime | None
     sequences: int
     series_revisions: int
+    # series mode: the SEQUENCEs of every row of the feed's series, in the window or not
+    # (a series master's SEQUENCE and LAST-MODIFIED are derived from all of them)
+    series_sequences: int = 0
 
     @property
     def last_modified(self) -> datetime:
@@ -160,7 +166,30 @@ def fingerprint(request: FeedRequest) -> Fingerprint:
     )
     count, event_change, sequences, series_change, revisions = db.session.execute(stmt).one()
     changes = [moment for moment in (event_change, series_change) if moment is not None]
-    return Fingerprint(count, max(changes) if changes else None, int(sequences), int(revisions))
+    series_sequences = 0
+    if request.mode == "series":
+        history_change, series_sequences = _series_history(request)
+        if history_change is not None:
+            changes.append(history_change)
+    return Fingerprint(
+        count,
+        max(changes) if changes else None,
+        int(sequences),
+        int(revisions),
+        int(series_sequences),
+    )
+
+
+def _series_history(request: FeedRequest) -> tuple[datetime | None, int]:
+    """Latest change and sum of SEQUENCEs over every row (any time, any status) of the
+    series the feed may show: what the masters of series mode are derived from."""
+    whole = replace(request.event_filter(), start=None, end=None, include_cancelled=True)
+    stmt = (
+        events_statement(whole)
+        .with_only_columns(func.max(Event.updated_at), func.coalesce(func.sum(Event.sequence), 0))
+        .order_by(None)
+    )
+    return db.session.execute(stmt).one()
 
 
 @dataclass(frozen=True)
@@ -282,7 +311,8 @@ def rendered_feed(request: FeedRequest, print_: Fingerprint | None = None) -> Re
 
 def render(request: FeedRequest, print_: Fingerprint) -> RenderedFeed:
     calendar = build_calendar(request)
-    body = render_calendar(calendar)
+    written = write_calendar(calendar)
+    body = written.body
     gzipped = gzip.compress(body, compresslevel=6, mtime=0)
     digest = hashlib.sha256(body).hexdigest()[:40]
     return RenderedFeed(
@@ -291,7 +321,7 @@ def render(request: FeedRequest, print_: Fingerprint) -> RenderedFeed:
         etag=digest,
         gzip_etag=f"{digest}-gz",
         last_modified=print_.last_modified,
-        event_count=len(calendar.events),
+        event_count=written.written,
     )
 
 
@@ -307,17 +337,34 @@ def build_calendar(request: FeedRequest) -> FeedCalendar:
     with force_locale(request.locale):
         events = feed_events(request)
         _load_import_links(events)
-        context = _Context(request, current_app.config["BASE_URL"].rstrip("/"))
+        context = _Context(request.locale, _base_url())
         if request.mode == "series":
             vevents = _series_mode(events, context)
         else:
-            vevents = [context.occurrence(event) for event in events]
+            vevents = context.occurrences(events)
         return FeedCalendar(
             name=calendar_name(request),
             tz=current_app.config.get("TIMEZONE", "Europe/Tallinn"),
             events=tuple(vevents),
             description=_("Events of ELVL's newcomer-integration programme"),
             refresh=timedelta(seconds=current_app.config["FEEDS_REFRESH_SECONDS"]),
+        )
+
+
+def event_calendar(event: Event, locale: str) -> WrittenCalendar:
+    """The .ics of one occurrence, for mail attachments: the very VEVENT the feeds publish
+    for it (same builder: UID, SEQUENCE, DTSTAMP, TZID with its VTIMEZONE, CLASS), in a file
+    without a calendar name or refresh hints. ``written`` is 0 when it cannot be written."""
+    with force_locale(locale):
+        _load_import_links([event])
+        vevents = _Context(locale, _base_url()).occurrences([event])
+        return write_calendar(
+            FeedCalendar(
+                name=None,
+                tz=current_app.config.get("TIMEZONE", "Europe/Tallinn"),
+                events=tuple(vevents),
+                refresh=None,
+            )
         )
 
 
@@ -332,25 +379,100 @@ def _load_import_links(events: list[Event]) -> None:
         ).all()
 
 
+def _base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
 def _series_mode(events: list[Event], context: _Context) -> list[FeedEvent]:
     by_series: dict[int, list[Event]] = {}
     for event in events:
         by_series.setdefault(event.series_id, []).append(event)
+    folding = [
+        rows
+        for rows in by_series.values()
+        if getattr(rows[0].series, "import_link", None) is None and rows[0].series.rule
+    ]
+    history = _series_history_by_id([rows[0].series_id for rows in folding])
     vevents: list[FeedEvent] = []
     for rows in by_series.values():
         series = rows[0].series
-        if getattr(series, "import_link", None) is not None or not series.rule:
-            vevents.extend(context.occurrence(event) for event in rows)
+        if series.id not in history:
+            vevents.extend(context.occurrences(rows))
             continue
-        vevents.extend(fold_series(context.series_for_feed(series, rows)))
+        try:
+            vevents.extend(fold_series(context.series_for_feed(series, rows, history[series.id])))
+        except Exception:
+            # an unreadable rule, zone…: the occurrences, each written if it can be
+            log.warning(
+                "feed series %s published as occurrences: it cannot be folded",
+                series.id,
+                exc_info=True,
+            )
+            vevents.extend(context.occurrences(rows))
     return vevents
+
+
+@dataclass(frozen=True)
+class SeriesHistory:
+    """What every row of a series, in the feed's window or not, says about its master."""
+
+    sequences: int  # sum of the rows' SEQUENCEs: each cancel, restore, move, edit adds one
+    last_change: datetime | None
+
+
+HISTORY_CHUNK = 500
+
+
+def _series_history_by_id(series_ids: list[int]) -> dict[int, SeriesHistory]:
+    found: dict[int, SeriesHistory] = {}
+    for first in range(0, len(series_ids), HISTORY_CHUNK):
+        chunk = series_ids[first : first + HISTORY_CHUNK]
+        stmt = (
+            select(
+                Event.series_id,
+                func.coalesce(func.sum(Event.sequence), 0),
+                func.max(Event.updated_at),
+            )
+            .where(Event.series_id.in_(chunk))
+            .group_by(Event.series_id)
+        )
+        for series_id, sequences, last_change in db.session.execute(stmt):
+            found[series_id] = SeriesHistory(int(sequences), last_change)
+    return found
+
+
+def master_sequence(series: Series, history: SeriesHistory) -> int:
+    """The SEQUENCE of a series' RRULE master: its own revision (raised by plan reloads that
+    change it) plus the SEQUENCEs of all its occurrence rows (each cancel, restore, move or
+    edit raises one, rows are never deleted), so every change to its rule, EXDATEs or
+    overrides raises it and nothing lowers it; a restore after a cancel goes up again."""
+    return series.revision + history.sequences
+
+
+def master_modified(series: Series, history: SeriesHistory) -> datetime:
+    """DTSTAMP/LAST-MODIFIED of the master: the latest change to the series or any of its
+    rows (never earlier than before, whichever rows the window shows)."""
+    changes = [series.updated_at]
+    if history.last_change is not None:
+        changes.append(history.last_change)
+    return max(changes)
 
 
 @dataclass
 class _Context:
-    request: FeedRequest
+    locale: str
     base_url: str
     _descriptions: dict = field(default_factory=dict)
+
+    def occurrences(self, events: list[Event]) -> list[FeedEvent]:
+        """The occurrences that can be read; one whose row cannot is left out and logged."""
+        found = []
+        for event in events:
+            try:
+                found.append(self.occurrence(event))
+            except Exception:
+                log.warning("feed event %s left out: it cannot be read", event.id, exc_info=True)
+        return found
 
     def occurrence(self, event: Event) -> FeedEvent:
         series = event.series
@@ -359,7 +481,7 @@ class _Context:
             start=event.start,
             end=event.end,
             tz=series.timezone,
-            summary=event.title or series.title_for(self.request.locale),
+            summary=event.title or series.title_for(self.locale),
             sequence=event.sequence,
             modified=max(event.updated_at, series.updated_at),
             description=self.description(series),
@@ -368,9 +490,13 @@ class _Context:
             categories=(type_label(series.event_type),),
             organizer=self.organizer(series),
             cancelled=event.status == EventStatus.CANCELLED,
+            private=not series.is_public,
+            ref=f"event {event.id}",
         )
 
-    def series_for_feed(self, series: Series, rows: list[Event]) -> SeriesForFeed:
+    def series_for_feed(
+        self, series: Series, rows: list[Event], history: SeriesHistory
+    ) -> SeriesForFeed:
         from ..events.expansion import spec_for
 
         spec = spec_for(series)
@@ -379,14 +505,16 @@ class _Context:
             start=spec.start,
             end=spec.start + spec.duration,
             tz=series.timezone,
-            summary=series.title_for(self.request.locale),
-            sequence=series.revision,
-            modified=series.updated_at,
+            summary=series.title_for(self.locale),
+            sequence=master_sequence(series, history),
+            modified=master_modified(series, history),
             description=self.description(series),
             location=series.location,
             url=self.url(series),
             categories=(type_label(series.event_type),),
             organizer=self.organizer(series),
+            private=not series.is_public,
+            ref=f"series {series.id}",
         )
         return SeriesForFeed(
             uid=series_uid(series),
@@ -405,11 +533,11 @@ class _Context:
         emails = [email for email in series.organisers or [] if "@" in email]
         if not emails:
             return None
-        return Organizer(emails[0], series.organisation.display_name(self.request.locale))
+        return Organizer(emails[0], series.organisation.display_name(self.locale))
 
     def description(self, series: Series) -> str:
         if series.id not in self._descriptions:
-            self._descriptions[series.id] = series_description(series, self.request.locale)
+            self._descriptions[series.id] = series_description(series, self.locale)
         return self._descriptions[series.id]
 
 
@@ -425,8 +553,8 @@ def series_description(series: Series, locale: str) -> str:
     parts.append(_("Organiser: %(name)s", name=series.organisation.display_name(locale)))
     if series.languages:
         parts.append(_("Languages: %(codes)s", codes=", ".join(series.languages)))
-    if series.online_url:
-        parts.append(series.online_url)
+    if safe_url(series.online_url):
+        parts.append(safe_url(series.online_url))
     return "\n".join(parts)
 
 

@@ -14,13 +14,11 @@ from babel.dates import format_date, format_datetime
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
 from ..accounts.models import find_user
 from ..events.models import Event, EventStatus
 from ..events.queries import EventFilter, list_events
-from ..feeds.uids import event_uid
+from ..feeds.service import event_calendar
 from .models import Reminder, ReminderKind
 from .tokens import followup_token, opt_out_token
 
@@ -51,27 +49,11 @@ def when_text(moment: datetime, tz: str, locale: str) -> str:
     return f"{format_date(local.date(), 'full', locale=locale)}, {local:%H:%M}"
 
 
-def event_ics(event: Event, locale: str) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//ELVL//scheduler reminders//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    item = CalendarEvent()
-    item.add("uid", event_uid(event))  # the feeds' UID: a client updates, not duplicates
-    item.add("dtstamp", event.updated_at)
-    item.add("dtstart", event.start)
-    item.add("dtend", event.end)
-    item.add("sequence", event.sequence)
-    item.add("summary", event_title(event, locale))
-    if event.display_location:
-        item.add("location", event.display_location)
-    if event.series.online_url:
-        item.add("url", event.series.online_url)
-    if event.series.description:
-        item.add("description", event.series.description)
-    item.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
-    calendar.add_component(item)
-    return calendar.to_ical()
+def event_ics(event: Event, locale: str) -> bytes | None:
+    """The attachment: the feeds' own VEVENT for this occurrence (same UID and SEQUENCE, so
+    a client updates the event it already has), or None if it cannot be written."""
+    written = event_calendar(event, locale)
+    return written.body if written.written else None
 
 
 def event_title(event: Event, locale: str) -> str:

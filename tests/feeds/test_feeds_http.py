@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+from datetime import datetime
 
+import icalendar
 from feeds_helpers import YEAR_2024, local, occurrence_at
 
 from scheduler.events.service import move_occurrence
@@ -92,6 +94,36 @@ def test_empty_feed_of_a_known_organisation_is_valid(client, club_calendar):
     )
     assert response.status_code == 200
     assert b"BEGIN:VCALENDAR" in response.data and b"BEGIN:VEVENT" not in response.data
+
+
+def test_an_empty_feed_is_the_same_bytes_on_any_day(app, client, club_calendar):
+    from datetime import UTC, date
+
+    from factories import make_org
+    from werkzeug.datastructures import MultiDict
+
+    from scheduler.feeds.service import feed_request, fingerprint, render
+
+    make_org("narva", name="Narva linn")  # no events at all
+    db.session.commit()
+    bodies = []
+    for today in (date(2024, 6, 1), date(2031, 2, 1), datetime.now(UTC).date()):
+        with app.test_request_context():
+            request = feed_request("org", "narva", MultiDict(), today=today)
+            bodies.append(render(request, fingerprint(request)).body)
+    assert bodies[0] == bodies[1] == bodies[2]
+    assert b"BEGIN:VEVENT" not in bodies[0]
+    # the zone as it is around the programme's years, whatever today is
+    (zone,) = icalendar.Calendar.from_ical(bodies[0]).walk("VTIMEZONE")
+    starts = {part.name: part["DTSTART"].dt for part in zone.subcomponents}
+    assert starts == {
+        "DAYLIGHT": datetime(2023, 3, 26, 3, 0),
+        "STANDARD": datetime(2023, 10, 29, 4, 0),
+    }
+    served = client.get(
+        "/feeds/org/narva.ics", query_string={"from": "2031-01-01", "to": "2031-06-01"}
+    )
+    assert served.status_code == 200 and served.data == bodies[0]
 
 
 def test_default_window_is_rolling(client, app, club_calendar):

@@ -211,3 +211,75 @@ def test_served_feed_round_trips_with_the_events_it_was_built_from(app, club_cal
             assert str(event["STATUS"]) == ("CANCELLED" if expected.cancelled else "CONFIRMED")
             exdates = event.get("EXDATE")
             assert ([d.dt for d in exdates.dts] if exdates else []) == sorted(expected.exdates)
+
+
+def test_an_event_that_cannot_be_written_is_left_out_and_logged(caplog):
+    from scheduler.feeds.ical import write_calendar
+
+    nowhere = replace(ABROAD, uid="nowhere@x", tz="Mars/Olympus_Mons", ref="event 7")
+    garbled = replace(MASTER, uid="garbled@x", rule="FREQ=SOMETIMES;;", ref="series 8")
+    calendar = replace(CALENDAR, events=(*CALENDAR.events, nowhere, garbled))
+    with caplog.at_level("WARNING", logger="scheduler.feeds"):
+        written = write_calendar(calendar)
+    assert written.body == render_calendar(CALENDAR)  # as if they were never there
+    assert written.written == 4 and sorted(written.skipped) == ["event 7", "series 8"]
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("event 7" in message for message in messages)
+    assert any("series 8" in message for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("url", "written"),
+    [
+        ("https://example.ee/a?b=1&c=2#d", "https://example.ee/a?b=1&c=2#d"),
+        ("http://example.ee/tänav", "http://example.ee/t%C3%A4nav"),
+        ("http://e.x/\nX-INJ:yes", None),
+        ("http://e.x/ X-INJ:yes", None),
+        ("javascript:alert(1)", None),
+        ("ftp://example.ee/file", None),
+        ("mailto:someone@example.ee", None),
+        ("https://", None),
+        ("//example.ee/x", None),
+    ],
+)
+def test_only_http_and_https_addresses_are_written_as_url(url, written):
+    body = render_calendar(replace(CALENDAR, events=(replace(ABROAD, url=url),)))
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert event.get("URL") == written
+    assert b"X-INJ" not in body
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\nX-INJ:yes",
+        "a\r\nX-INJ:yes",
+        "a\rX-INJ:yes",
+        "a\x0bX-INJ:yes",
+        "a\x0cX-INJ:yes",
+        "a\x85X-INJ:yes",
+        "a\u2028X-INJ:yes",
+        "a\u2029X-INJ:yes",
+        "a\x1eX-INJ:yes",
+        "a\x00\x1b\x7f\x9bX-INJ:yes",
+        "a\ud800X-INJ:yes",
+    ],
+)
+def test_no_line_break_or_control_character_reaches_the_output(text):
+    event = replace(
+        ABROAD,
+        summary=text,
+        location=text,
+        description=text,
+        categories=(text,),
+        organizer=Organizer("a@example.ee", text),
+    )
+    body = render_calendar(replace(CALENDAR, events=(event,)))
+    lines = body.split(b"\r\n")
+    assert not any(line.startswith(b"X-INJ") for line in lines)
+    assert not any(ord(c) < 32 and c != "\t" for c in body.decode().replace("\r\n", ""))
+    for char in ("\x85", "\u2028", "\u2029", "\x7f", "\x9b"):
+        assert char not in body.decode()
+    (parsed,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(parsed["SUMMARY"]).endswith("X-INJ:yes")
+    assert "\n" not in str(parsed["SUMMARY"])

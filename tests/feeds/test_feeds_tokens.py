@@ -41,6 +41,24 @@ def test_private_feeds_include_internal_events_and_mine_lists_own_series(
     assert mine.status_code == 200 and b"Eesti keele klubi" in mine.data
 
 
+def test_internal_events_are_marked_private_in_private_feeds(client, runner, club_calendar):
+    import icalendar
+
+    _output, secret = _create(runner)
+    for mode in ("occurrences", "series"):
+        body = client.get(
+            f"/feeds/{secret}/org/tartu.ics", query_string={**YEAR_2024, "mode": mode}
+        ).data
+        classes = {
+            (str(event["SUMMARY"]), str(event["CLASS"]))
+            for event in icalendar.Calendar.from_ical(body).walk("VEVENT")
+        }
+        assert ("Sisekoosolek", "PRIVATE") in classes, mode
+        assert ("Eesti keele klubi", "PUBLIC") in classes, mode
+        assert {cls for title, cls in classes if title == "Sisekoosolek"} == {"PRIVATE"}
+        assert {cls for title, cls in classes if title != "Sisekoosolek"} == {"PUBLIC"}
+
+
 def test_revoked_and_unknown_tokens_get_404(client, runner, club_calendar):
     _output, secret = _create(runner)
     assert client.get(f"/feeds/{secret}/all.ics").status_code == 200

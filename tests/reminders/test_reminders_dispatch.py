@@ -42,7 +42,7 @@ def test_each_due_reminder_goes_once_to_its_one_recipient_with_calendar_file(smt
         parts = {part.get_content_type(): part for part in message.walk()}
         assert {"text/plain", "text/html", "text/calendar"} <= set(parts)
         ics = parts["text/calendar"].get_payload(decode=True).decode()
-        assert "SUMMARY:Klubi" in ics and "DTSTART:20240312T160000Z" in ics
+        assert "SUMMARY:Klubi" in ics and "DTSTART;TZID=Europe/Tallinn:20240312T180000" in ics
         assert "Raekoda" in parts["text/plain"].get_payload(decode=True).decode()
     assert all(r.status == "sent" and r.attempts == 1 for r in sent.values())
 
@@ -133,7 +133,7 @@ def test_a_permanently_refused_recipient_ends_failed_and_is_shown(smtp_app, smtp
     assert {"id", "event_id", "due", "attempts", "message_id"} <= set(listed[0])
 
     with client.session_transaction() as session:
-        session["_user_id"] = str(coordinator.id)
+        session["_user_id"] = coordinator.get_id()
         session["_fresh"] = True
     page = client.get("/reminders/?status=failed")
     assert page.status_code == 200
@@ -147,7 +147,7 @@ def test_the_outbox_page_is_for_coordinators_only(app, client):
     assert client.get("/reminders/").status_code in (302, 401)
     g.pop("_login_user", None)  # the test's app context outlives the request: forget its user
     with client.session_transaction() as session:
-        session["_user_id"] = str(viewer.id)
+        session["_user_id"] = viewer.get_id()
     assert client.get("/reminders/").status_code == 403
 
 
