@@ -10,15 +10,14 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..core.time import local_midnight
-from ..events.labels import event_type_label
-from ..events.models import Event, EventStatus, Series
+from ..events.models import Event, Series
 from ..extensions import db
-from ..feeds.ical import FeedCalendar, FeedEvent, render_calendar
-from ..feeds.service import FeedRequest, feed_cache, series_description
+from ..feeds.service import FeedRequest, feed_cache
+from ..feeds.service import event_calendar as feeds_event_calendar
 from ..feeds.uids import event_uid
 from ..organisations.models import Organisation
 from .params import MAX_ID, EventsQuery
-from .serialise import matches, pick_title, titles_of
+from .serialise import matches
 
 SCAN_BATCH = 500
 
@@ -178,26 +177,11 @@ def uid(event: Event) -> str:
     return event_uid(event)
 
 
-def event_calendar(event: Event, language: str, page_url: str) -> bytes:
-    """One event as an iCalendar file, built by the feeds' builder (VTIMEZONE included)."""
-    series = event.series
-    title = pick_title(titles_of(event), language)
-    vevent = FeedEvent(
-        uid=event_uid(event),
-        start=event.start,
-        end=event.end,
-        tz=series.timezone,
-        summary=title,
-        sequence=event.sequence,
-        modified=max(event.updated_at, series.updated_at),
-        description=series_description(series, language),
-        location=event.location or series.location,
-        url=page_url,
-        categories=(event_type_label(series.event_type),),
-        cancelled=event.status == EventStatus.CANCELLED,
-    )
-    calendar = FeedCalendar(name=title, tz=series.timezone, events=(vevent,))
-    return render_calendar(calendar)
+def event_calendar(event: Event, language: str) -> bytes | None:
+    """One event as an iCalendar file: the very VEVENT (UID, SEQUENCE, VTIMEZONE…) the feeds
+    publish for it, from the feeds' builder; None if its row cannot be written."""
+    written = feeds_event_calendar(event, language)
+    return written.body if written.written else None
 
 
 def sitemap_rows(start: date, end: date, cap: int) -> list[tuple[int, datetime]]:

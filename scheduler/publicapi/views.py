@@ -54,10 +54,6 @@ def url_builder(endpoint: str):
     return lambda event_id: f"{head}{event_id}{tail}"
 
 
-def page_url(event_id: int) -> str:
-    return url_builder("events.detail")(event_id)
-
-
 def _common_headers() -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": "*",
@@ -217,7 +213,10 @@ def event_ics(language: str, event_id: str):
     etag = strong_etag("ics", API_VERSION, language, service.event_revision(found), base_url())
     if _wants(etag):
         return not_modified(etag)
-    body = service.event_calendar(found, language, page_url(found.id))
+    body = service.event_calendar(found, language)
+    if body is None:
+        current_app.logger.warning("event %s cannot be written as a calendar file", found.id)
+        abort(404)
     response = current_app.response_class(body, mimetype=None, content_type=CALENDAR_MIMETYPE)
     response.headers.update(_common_headers())
     response.headers["ETag"] = etag

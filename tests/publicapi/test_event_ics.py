@@ -37,7 +37,6 @@ def test_each_event_file_has_one_event_at_the_same_instant_as_the_api(client, pl
         assert end.astimezone(UTC) == datetime.fromisoformat(item["end"]).astimezone(UTC)
         assert vevent["DTSTART"].params["TZID"] == "Europe/Tallinn"
         assert str(vevent["UID"]) == item["uid"]
-        assert str(vevent["URL"]) == item["url"]
         timezones = calendar.walk("VTIMEZONE")
         assert [str(tz["TZID"]) for tz in timezones] == ["Europe/Tallinn"]
 
