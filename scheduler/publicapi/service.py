@@ -12,7 +12,6 @@ from sqlalchemy.orm import contains_eager
 from ..core.time import local_midnight
 from ..events.models import Event, Series
 from ..extensions import db
-from ..feeds.service import FeedRequest, feed_cache
 from ..feeds.service import event_calendar as feeds_event_calendar
 from ..feeds.uids import event_uid
 from ..organisations.models import Organisation
@@ -85,14 +84,15 @@ def _criteria(query: EventsQuery) -> list:
     return criteria
 
 
-def events_page(query: EventsQuery) -> tuple[list[Event], bool]:
-    """Up to ``limit`` public events after the query's position, and whether more follow."""
+def events_page(query: EventsQuery) -> list[Event]:
+    """The public events after the query's position: a page and one more, if there are
+    (the extra one only says that a next page exists)."""
     wanted = query.limit + 1
     criteria = _criteria(query)
     if query.filters_in_python:
-        ids = _matching_ids(criteria, query, wanted)
+        ids = [row[0] for row in _matching(criteria, query, wanted, (Event.id,))]
         if not ids:
-            return [], False
+            return []
         criteria = [Event.id.in_(ids)]
     stmt = (
         _with_series(select(Event), item_columns_only=True)
@@ -100,8 +100,70 @@ def events_page(query: EventsQuery) -> tuple[list[Event], bool]:
         .order_by(Event.start, Event.id)
         .limit(wanted)
     )
-    rows = list(db.session.scalars(stmt))
-    return rows[: query.limit], len(rows) > query.limit
+    return list(db.session.scalars(stmt))
+
+
+# What a page's validator is made of, per row: anything that changes an item changes one of
+# these (an edit, move, cancellation or outcome touches the event row; a change to the series
+# its updated_at and revision), and an event entering or leaving the page changes the ids.
+REVISION_COLUMNS = (
+    Event.id,
+    Event.updated_at,
+    Event.sequence,
+    Series.updated_at,
+    Series.revision,
+    Organisation.slug,
+)
+
+
+def _revision_of(values) -> tuple:
+    event_id, changed, sequence, series_changed, series_revision, org = values
+    return (
+        event_id,
+        changed.isoformat(),
+        sequence,
+        series_changed.isoformat(),
+        series_revision,
+        org,
+    )
+
+
+def page_revision(query: EventsQuery) -> tuple:
+    """The revision of exactly the rows a page shows (and the one telling that a next page
+    exists), read without building anything: one indexed query of at most ``limit + 1``
+    short rows; with words or working languages, the same scan the page itself makes."""
+    wanted = query.limit + 1
+    criteria = _criteria(query)
+    if query.filters_in_python:
+        rows = _matching(criteria, query, wanted, REVISION_COLUMNS)
+    else:
+        stmt = (
+            select(*REVISION_COLUMNS)
+            .join(Event.series)
+            .join(Series.organisation)
+            .where(*criteria)
+            .order_by(Event.start, Event.id)
+            .limit(wanted)
+        )
+        rows = db.session.execute(stmt).all()
+    return tuple(_revision_of(row) for row in rows)
+
+
+def rows_revision(rows: list[Event]) -> tuple:
+    """:func:`page_revision` of rows already loaded (the same values, no query)."""
+    return tuple(
+        _revision_of(
+            (
+                event.id,
+                event.updated_at,
+                event.sequence,
+                event.series.updated_at,
+                event.series.revision,
+                event.series.organisation.slug,
+            )
+        )
+        for event in rows
+    )
 
 
 SEARCHED = (
@@ -115,43 +177,30 @@ SEARCHED = (
 )
 
 
-def _matching_ids(criteria: list, query: EventsQuery, wanted: int) -> list[int]:
+def _matching(criteria: list, query: EventsQuery, wanted: int, columns: tuple) -> list[tuple]:
     """Words and working languages: the texts of the window's rows stream in (start, id)
-    order, plain columns rather than objects, until a page and one more have matched."""
+    order, plain columns rather than objects, until a page and one more have matched; the
+    ``columns`` of the matching rows."""
     light = (
-        select(Event.id, Series.languages, *SEARCHED)
+        select(Series.languages, *SEARCHED, *columns)
         .join(Event.series)
         .join(Series.organisation)
         .where(*criteria)
         .order_by(Event.start, Event.id)
     )
-    ids: list[int] = []
+    found: list[tuple] = []
+    texts_end = 1 + len(SEARCHED)
     result = db.session.execute(light.execution_options(yield_per=SCAN_BATCH))
     try:
-        for event_id, event_languages, *texts in result:
-            if matches(texts, event_languages, words=query.words, languages=query.languages):
-                ids.append(event_id)
-                if len(ids) == wanted:
+        for row in result:
+            texts = row[1:texts_end]
+            if matches(texts, row[0], words=query.words, languages=query.languages):
+                found.append(tuple(row[texts_end:]))
+                if len(found) == wanted:
                     break
     finally:
         result.close()
-    return ids
-
-
-def revision(query: EventsQuery):
-    """The feeds' fingerprint of every public event in the query's window (cached for
-    FEEDS_FINGERPRINT_TTL, forgotten on any commit touching events or series): one aggregate
-    query, and any change to an event the answer could contain alters it."""
-    request = FeedRequest(
-        kind="all",
-        value=None,
-        start=query.start,
-        end=query.end,
-        show_cancelled=True,
-        private=False,
-        locale="api",
-    )
-    return feed_cache().fingerprint(request)
+    return found
 
 
 def public_event(event_id: int) -> Event | None:

@@ -156,13 +156,15 @@ def events(language: str):
             default_weeks=config["API_EVENTS_WEEKS"],
         ),
     )
-    print_ = service.revision(query)
-    etag = strong_etag(API_VERSION, language, query.key(), print_, base_url())
-    if _wants(etag):
-        return not_modified(etag)  # nothing else is read or built for a 304
-    rows, more = service.events_page(query)
+    if request.if_none_match:
+        etag = _events_etag(language, query, service.page_revision(query))
+        if _wants(etag):
+            return not_modified(etag)  # nothing else is read or built for a 304
+    fetched = service.events_page(query)
+    etag = _events_etag(language, query, service.rows_revision(fetched))
+    rows = fetched[: query.limit]
     next_url = None
-    if more:
+    if len(fetched) > query.limit:
         last = rows[-1]
         cursor = encode_cursor(Position(last.start, last.id), config["SECRET_KEY"])
         args = {**query.link_args(), "cursor": cursor}
@@ -172,6 +174,10 @@ def events(language: str):
     page, ics = url_builder("events.detail"), url_builder("publicapi.event_ics")
     items = [_item(event, language, page, ics) for event in rows]
     return json_response({"items": items, "next": next_url}, headers={"ETag": etag})
+
+
+def _events_etag(language: str, query, revision: tuple) -> str:
+    return strong_etag(API_VERSION, language, query.key(), revision, base_url())
 
 
 def _item(event, language: str, page=None, ics=None) -> dict:
