@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from ..core.time import local_midnight
@@ -103,66 +105,118 @@ def events_page(query: EventsQuery) -> list[Event]:
     return list(db.session.scalars(stmt))
 
 
-# What a page's validator is made of, per row: anything that changes an item changes one of
-# these (an edit, move, cancellation or outcome touches the event row; a change to the series
-# its updated_at and revision), and an event entering or leaving the page changes the ids.
+# A page's validator, in the manner of the feeds' fingerprint but over exactly the rows the
+# page shows (and the one telling that a next page exists): an edit, move, cancellation or
+# outcome sets the event row's updated_at and SEQUENCE, a change to the series its updated_at
+# and revision, and an event entering or leaving the page changes the count or the id sum.
 REVISION_COLUMNS = (
     Event.id,
     Event.updated_at,
     Event.sequence,
     Series.updated_at,
     Series.revision,
-    Organisation.slug,
 )
 
 
-def _revision_of(values) -> tuple:
-    event_id, changed, sequence, series_changed, series_revision, org = values
-    return (
-        event_id,
-        changed.isoformat(),
-        sequence,
-        series_changed.isoformat(),
-        series_revision,
-        org,
+@dataclass(frozen=True)
+class PageRevision:
+    count: int
+    id_sum: int
+    last_change: str | None
+    sequences: int
+    last_series_change: str | None
+    series_revisions: int
+
+    @classmethod
+    def of(cls, rows) -> PageRevision:
+        """From rows of REVISION_COLUMNS' values."""
+        rows = list(rows)
+        return cls(
+            count=len(rows),
+            id_sum=sum(row[0] for row in rows),
+            last_change=_latest(row[1] for row in rows),
+            sequences=sum(row[2] for row in rows),
+            last_series_change=_latest(row[3] for row in rows),
+            series_revisions=sum(row[4] for row in rows),
+        )
+
+
+def _latest(moments) -> str | None:
+    return max((moment.isoformat() for moment in moments), default=None)
+
+
+def page_revision(query: EventsQuery) -> PageRevision:
+    """The revision of a page, read without building it: one aggregate over at most
+    ``limit + 1`` rows found by the start index; with words or working languages, the same
+    scan the page itself makes."""
+    wanted = query.limit + 1
+    if query.filters_in_python:
+        return PageRevision.of(_matching(_criteria(query), query, wanted, REVISION_COLUMNS))
+    window_start, window_end = (local_midnight(day, tz()) for day in (query.start, query.end))
+    params = {"window_start": window_start, "window_end": window_end, "wanted": wanted}
+    if query.orgs:
+        params["orgs"] = list(query.orgs)
+    if query.types:
+        params["types"] = list(query.types)
+    if query.after is not None:
+        params["after_start"], params["after_id"] = query.after.start, query.after.event_id
+    statement = _revision_statement(bool(query.orgs), bool(query.types), query.after is not None)
+    count, id_sum, changed, sequences, series_changed, revisions = db.session.execute(
+        statement, params
+    ).one()
+    return PageRevision(
+        int(count),
+        int(id_sum),
+        changed.isoformat() if changed is not None else None,
+        int(sequences),
+        series_changed.isoformat() if series_changed is not None else None,
+        int(revisions),
     )
 
 
-def page_revision(query: EventsQuery) -> tuple:
-    """The revision of exactly the rows a page shows (and the one telling that a next page
-    exists), read without building anything: one indexed query of at most ``limit + 1``
-    short rows; with words or working languages, the same scan the page itself makes."""
-    wanted = query.limit + 1
-    criteria = _criteria(query)
-    if query.filters_in_python:
-        rows = _matching(criteria, query, wanted, REVISION_COLUMNS)
-    else:
-        stmt = (
-            select(*REVISION_COLUMNS)
-            .join(Event.series)
-            .join(Series.organisation)
-            .where(*criteria)
-            .order_by(Event.start, Event.id)
-            .limit(wanted)
+@lru_cache(maxsize=8)
+def _revision_statement(orgs: bool, types: bool, after: bool):
+    """The aggregate of :func:`page_revision` for one combination of filters, built once
+    with bound parameters: building it per request would cost more than running it."""
+    start = bindparam("window_start", type_=Event.start.type)
+    criteria = [
+        Series.is_public.is_(True),
+        Event.start >= start,
+        Event.start < bindparam("window_end", type_=Event.start.type),
+    ]
+    if orgs:
+        criteria.append(Organisation.slug.in_(bindparam("orgs", expanding=True)))
+    if types:
+        criteria.append(Series.event_type.in_(bindparam("types", expanding=True)))
+    if after:
+        after_start = bindparam("after_start", type_=Event.start.type)
+        after_id = bindparam("after_id", type_=Event.id.type)
+        criteria.append(
+            or_(Event.start > after_start, and_(Event.start == after_start, Event.id > after_id))
         )
-        rows = db.session.execute(stmt).all()
-    return tuple(_revision_of(row) for row in rows)
+    page = (
+        select(*(column.label(f"c{i}") for i, column in enumerate(REVISION_COLUMNS)))
+        .join(Event.series)
+        .join(Series.organisation)
+        .where(*criteria)
+        .order_by(Event.start, Event.id)
+        .limit(bindparam("wanted", type_=Integer))
+        .subquery()
+    )
+    return select(
+        func.count(),
+        func.coalesce(func.sum(page.c.c0), 0),
+        func.max(page.c.c1),
+        func.coalesce(func.sum(page.c.c2), 0),
+        func.max(page.c.c3),
+        func.coalesce(func.sum(page.c.c4), 0),
+    )
 
 
-def rows_revision(rows: list[Event]) -> tuple:
+def rows_revision(rows: list[Event]) -> PageRevision:
     """:func:`page_revision` of rows already loaded (the same values, no query)."""
-    return tuple(
-        _revision_of(
-            (
-                event.id,
-                event.updated_at,
-                event.sequence,
-                event.series.updated_at,
-                event.series.revision,
-                event.series.organisation.slug,
-            )
-        )
-        for event in rows
+    return PageRevision.of(
+        (e.id, e.updated_at, e.sequence, e.series.updated_at, e.series.revision) for e in rows
     )
 
 

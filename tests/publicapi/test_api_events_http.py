@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from api_helpers import YEAR_2024, all_pages, get_events
+from api_helpers import YEAR_2024, all_pages, get_events, local_path
 from factories import expand, make_org, make_series
 from sqlalchemy import event as sa_event
 
@@ -201,11 +201,18 @@ def test_an_unchanged_listing_answers_304_from_its_rows_revision_alone(client, c
         assert column not in statement
 
 
-def test_a_filtered_listing_answers_304_too(client, calendar, openapi):
-    params = {**YEAR_2024, "q": "õhtu", "lang": "ru"}
-    etag = get_events(client, openapi, **params).headers["ETag"]
-    again = client.get("/api/events", query_string=params, headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.data == b""
+def test_filtered_listings_and_later_pages_answer_304_too(client, calendar, openapi):
+    first = get_events(client, openapi, **YEAR_2024, org="tartu,parnu", type="club", limit=3)
+    later = local_path(first.get_json()["next"])
+    for path, params in (
+        ("/api/events", {**YEAR_2024, "q": "õhtu", "lang": "ru"}),
+        ("/api/events", {**YEAR_2024, "org": "tartu,parnu", "type": "club", "limit": 3}),
+        (later, None),
+        ("/api/events", {**YEAR_2024, "org": "parnu", "type": "club"}),  # an empty page
+    ):
+        etag = client.get(path, query_string=params).headers["ETag"]
+        again = client.get(path, query_string=params, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"", (path, params)
 
 
 def test_a_change_outside_the_page_keeps_the_page_etag(client, calendar, openapi):
