@@ -5,15 +5,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 PORT ?= 5000
 
-.PHONY: run test setup lint worker translations lock bench
+.PHONY: run test setup test-setup bench-setup lint worker translations lock bench
 
+# Runtime only (what production installs); test and bench tools have their own locks.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(PIP) -r requirements-test.lock
+	touch $(TEST_STAMP)
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.lock
+	$(PIP) -r requirements-bench.lock
+	touch $(BENCH_STAMP)
 
 setup: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d scheduler/translations >/dev/null 2>&1
@@ -23,11 +35,18 @@ run: setup
 	$(FLASK) plan demo
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
 
-test: setup
+test-setup: setup $(TEST_STAMP)
+
+# Per-test timeout: pyproject's [tool.pytest.ini_options] (pytest-timeout); the 20 slowest
+# tests are listed at the end. CI (.ci/run) also selects the deterministic Hypothesis profile.
+test: test-setup
 	bash .ci/prepare-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=20
+
+# gunicorn, waitress, Radicale, recurring-ical-events, aiosmtpd for bench/*.py
+bench-setup: setup $(BENCH_STAMP)
 
 worker: setup
 	$(FLASK) worker
@@ -37,5 +56,6 @@ translations: setup
 	$(BIN)/pybabel update -i scheduler/translations/messages.pot -d scheduler/translations
 	$(BIN)/pybabel compile --use-fuzzy -d scheduler/translations
 
-lock:
-	$(BIN)/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+# Re-pin the three locks from this environment (runtime, runtime+test, runtime+bench).
+lock: test-setup bench-setup
+	$(BIN)/python tools/lock.py

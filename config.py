@@ -89,6 +89,36 @@ class Config:
     # On PostgreSQL an advisory lock with this key; one key per installation sharing a server.
     SCHEDULER_LOCK_KEY = _int("SCHEDULER_LOCK_KEY", 0x454C564C)
 
+    # Operations (docs/operations.md). Log lines as plain text or JSON objects ("json").
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # /healthz fails when the clock's last tick is older than this; 0: reported, never fails
+    # (set it where a `flask worker` or the embedded clock is expected to run).
+    HEALTHZ_MAX_TICK_AGE_SECONDS = _int("HEALTHZ_MAX_TICK_AGE_SECONDS", 0)
+    # Web processes serving this installation; 0: read WEB_CONCURRENCY or gunicorn's -w.
+    WEB_WORKERS = _int("WEB_WORKERS", 0)
+
+    # Imported calendars (docs/feeds.md).
+    CALENDARS_MAX_BYTES = _int("CALENDARS_MAX_BYTES", 5 * 1024 * 1024)  # larger: refused
+    CALENDARS_TIMEOUT = float(os.environ.get("CALENDARS_TIMEOUT", "10"))  # the whole download
+    CALENDARS_DAYS_BACK = _int("CALENDARS_DAYS_BACK", 400)  # occurrences start this far back
+    CALENDARS_REFRESH_MINUTES = _int("CALENDARS_REFRESH_MINUTES", 360)
+    # Reading a downloaded calendar (parsing and expanding its rules) within this budget.
+    CALENDARS_IMPORT_DEADLINE_SECONDS = float(
+        os.environ.get("CALENDARS_IMPORT_DEADLINE_SECONDS", "2")
+    )
+    CALENDARS_MAX_OCCURRENCES = _int("CALENDARS_MAX_OCCURRENCES", 1000)  # per calendar
+    # Server-side fetches reach only public addresses on these ports unless allowed here.
+    CALENDARS_ALLOW_PRIVATE_HOSTS = _bool("CALENDARS_ALLOW_PRIVATE_HOSTS", False)
+    CALENDARS_ALLOWED_PORTS = tuple(
+        int(p) for p in os.environ.get("CALENDARS_ALLOWED_PORTS", "80,443").split(",") if p.strip()
+    )
+    # Networks allowed besides the public internet, e.g. "10.20.0.0/16,fd00:1::/64".
+    CALENDARS_ALLOWED_NETWORKS = tuple(
+        n.strip() for n in os.environ.get("CALENDARS_ALLOWED_NETWORKS", "").split(",") if n.strip()
+    )
+    # The plan loader's budget for expanding all of a plan's series.
+    PLAN_EXPAND_DEADLINE_SECONDS = float(os.environ.get("PLAN_EXPAND_DEADLINE_SECONDS", "30"))
+
     # Open events API (scheduler/publicapi, /api/events): page size, its maximum, the default
     # window (today + N weeks) and Cache-Control max-age of API answers.
     API_EVENTS_LIMIT = _int("API_EVENTS_LIMIT", 50)

@@ -229,6 +229,8 @@ def start_server(
             str(workers),
         ],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # the app's log (one line per request: its cost is measured) goes to a file
+        stderr=(data_dir / f"server-{kind}.log").open("ab"),
     )
     deadline = time.monotonic() + 180  # a preloading server builds the feeds first
     while time.monotonic() < deadline:
@@ -238,7 +240,8 @@ def start_server(
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"{kind} server did not start")
+    log = (data_dir / f"server-{kind}.log").read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"{kind} server did not start:\n{log}")
 
 
 def free_port() -> int:

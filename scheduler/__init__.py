@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     for module in feature_modules():
         _wire_feature(app, module)
+    from .operations import finish_app
+
+    finish_app(app)  # outermost request log; refuses production settings that cannot work
     return app
 
 

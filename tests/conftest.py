@@ -31,6 +31,17 @@ settings.load_profile(
 )
 
 
+# pytest-timeout: pyproject sets the default per test; a browser test starts Chromium and a
+# live server, so it gets longer unless it names its own.
+BROWSER_TIMEOUT_SECONDS = 300
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BROWSER_TIMEOUT_SECONDS))
+
+
 def _config(url: str, **extra) -> dict:
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     config.update(SQLALCHEMY_DATABASE_URI=url, **extra)

@@ -8,6 +8,7 @@ Behaviour can be switched while it runs: accept, answer 4xx, refuse given recipi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class SinkHandler:
     # Hold each message until this many client sessions have sent one (proves overlap).
     wait_for_sessions: int = 0
     sessions: set = field(default_factory=set)
+    enough_sessions: asyncio.Event = field(default_factory=asyncio.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -59,10 +61,10 @@ class SinkHandler:
 
     async def handle_DATA(self, server, session, envelope):
         self.sessions.add(id(session))
-        for _ in range(2000):  # at most ~20 s, then carry on alone
-            if len(self.sessions) >= self.wait_for_sessions:
-                break
-            await asyncio.sleep(0.01)
+        if len(self.sessions) >= self.wait_for_sessions:
+            self.enough_sessions.set()
+        with contextlib.suppress(TimeoutError):  # at most 20 s, then carry on alone
+            await asyncio.wait_for(self.enough_sessions.wait(), timeout=20)
         if self.delay:
             await asyncio.sleep(self.delay)
         with self.lock:

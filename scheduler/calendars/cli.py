@@ -1,4 +1,4 @@
-"""`flask calendars …`: add, list and refresh imported calendars."""
+"""`flask calendars …`: add, list, refresh, pause, resume and remove imported calendars."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from flask.cli import with_appcontext
 from ..events.models import EVENT_TYPES
 from ..extensions import db
 from ..organisations.models import Organisation
-from .importer import add_calendar, refresh_calendar, refresh_due_calendars
+from .importer import (
+    import_new_calendar,
+    refresh_calendar,
+    refresh_due_calendars,
+    remove_calendar,
+    set_paused,
+)
 from .models import ImportedCalendar
 from .parse import CalendarImportError
 
@@ -33,16 +39,13 @@ def add_command(source: str, org: str, event_type: str, name: str | None) -> Non
     organisation = db.session.scalars(db.select(Organisation).filter_by(slug=org)).one_or_none()
     if organisation is None:
         raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
-    calendar = add_calendar(source, organisation.id, event_type, name)
-    db.session.commit()
-    calendar_id = calendar.id
     try:
-        report = refresh_calendar(calendar, allow_files=True)
+        calendar, report = import_new_calendar(
+            source, organisation.id, event_type, name, allow_files=True
+        )
     except CalendarImportError as error:
-        db.session.delete(db.session.get(ImportedCalendar, calendar_id))
-        db.session.commit()
         raise click.ClickException(f"{source}: {error}; nothing was imported") from None
-    click.echo(f"calendar {calendar_id} ({organisation.slug}, {event_type}): {report.summary()}")
+    click.echo(f"calendar {calendar.id} ({organisation.slug}, {event_type}): {report.summary()}")
 
 
 @calendars_group.command("refresh")
@@ -50,7 +53,7 @@ def add_command(source: str, org: str, event_type: str, name: str | None) -> Non
 @click.option("--due", is_flag=True, help="Only calendars whose refresh interval has passed.")
 @with_appcontext
 def refresh_command(ids: tuple[int, ...], due: bool) -> None:
-    """Re-read imported calendars (all active ones, or the given IDS)."""
+    """Re-read imported calendars (all active ones, or the given IDS; paused ones are not)."""
     if due:
         for calendar_id, outcome in refresh_due_calendars().items():
             click.echo(f"calendar {calendar_id}: {outcome}")
@@ -60,6 +63,10 @@ def refresh_command(ids: tuple[int, ...], due: bool) -> None:
         stmt = db.select(ImportedCalendar).where(ImportedCalendar.id.in_(ids))
     failed = False
     for calendar in db.session.scalars(stmt.order_by(ImportedCalendar.id)).all():
+        if not calendar.is_active:
+            state = "removed" if calendar.removed_at else "paused"
+            click.echo(f"calendar {calendar.id}: {state}, not refreshed")
+            continue
         try:
             outcome = refresh_calendar(calendar, allow_files=True).summary()
         except CalendarImportError as error:
@@ -72,15 +79,57 @@ def refresh_command(ids: tuple[int, ...], due: bool) -> None:
 @calendars_group.command("list")
 @with_appcontext
 def list_command() -> None:
-    for calendar in db.session.scalars(db.select(ImportedCalendar).order_by(ImportedCalendar.id)):
+    """Imported calendars (not removed ones), their state and last error or warnings."""
+    stmt = db.select(ImportedCalendar).where(ImportedCalendar.removed_at.is_(None))
+    for calendar in db.session.scalars(stmt.order_by(ImportedCalendar.id)):
         checked = f"{calendar.last_checked_at:%Y-%m-%d %H:%M}" if calendar.last_checked_at else "-"
+        status = "paused" if calendar.is_paused else calendar.last_status or "-"
         click.echo(
             f"{calendar.id:>4}  {calendar.organisation.slug:<10} {calendar.event_type:<16} "
-            f"{calendar.event_count:>5} events  {calendar.last_status or '-':<9} {checked}  "
+            f"{calendar.event_count:>5} events  {status:<9} {checked}  "
             f"{calendar.source}"
         )
         if calendar.last_error:
             click.echo(f"      last error: {calendar.last_error}")
+        for warning in calendar.import_warnings or ():
+            click.echo(f"      warning: {warning}")
+
+
+def _calendar(calendar_id: int) -> ImportedCalendar:
+    calendar = db.session.get(ImportedCalendar, calendar_id)
+    if calendar is None or calendar.removed_at is not None:
+        raise click.ClickException(f"no imported calendar {calendar_id}")
+    return calendar
+
+
+@calendars_group.command("pause")
+@click.argument("calendar_id", type=int)
+@with_appcontext
+def pause_command(calendar_id: int) -> None:
+    """Stop refreshing a calendar until it is resumed; its events stay."""
+    set_paused(_calendar(calendar_id), True)
+    click.echo(f"calendar {calendar_id}: paused")
+
+
+@calendars_group.command("resume")
+@click.argument("calendar_id", type=int)
+@with_appcontext
+def resume_command(calendar_id: int) -> None:
+    """Refresh a paused calendar again (at its next turn)."""
+    set_paused(_calendar(calendar_id), False)
+    click.echo(f"calendar {calendar_id}: resumed")
+
+
+@calendars_group.command("remove")
+@click.argument("calendar_id", type=int)
+@with_appcontext
+def remove_command(calendar_id: int) -> None:
+    """Stop importing a calendar: its events are cancelled, those with an outcome kept."""
+    cancelled, kept = remove_calendar(_calendar(calendar_id))
+    click.echo(
+        f"calendar {calendar_id}: removed; {cancelled} events cancelled, "
+        f"{kept} with an outcome kept"
+    )
 
 
 commands = [calendars_group]

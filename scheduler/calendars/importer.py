@@ -12,6 +12,7 @@ The whole import runs in one transaction: any error leaves the existing data unt
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -29,12 +30,18 @@ from ..events.service import (
     restore_occurrence,
 )
 from ..extensions import db
-from .fetch import Limits, fetch
+from .clean import Warnings, header_value, single_line
+from .fetch import Limits, SourcePolicy, fetch, has_scheme, is_url, parse_source
 from .models import ImportedCalendar, ImportedSeries
-from .parse import CalendarImportError, ImportWindow, UpstreamEvent, parse_calendar
+from .parse import Budget, CalendarImportError, ImportWindow, UpstreamEvent, parse_calendar
 
 CANCELLED_UPSTREAM = "cancelled in the source calendar"
 REMOVED_UPSTREAM = "removed from the source calendar"
+CALENDAR_REMOVED = "the imported calendar was removed"
+SOURCE_MAX = 1000  # ImportedCalendar.source
+ERROR_MAX = 2000  # of ImportedCalendar.last_error (Text): enough for a person
+NAME_MAX = 200  # ImportedCalendar.name
+ETAG_MAX, LAST_MODIFIED_MAX = 300, 100  # ImportedCalendar.http_etag, http_last_modified
 
 
 @dataclass
@@ -85,10 +92,24 @@ def import_window(now: datetime | None = None) -> ImportWindow:
     return ImportWindow(start.astimezone(UTC), now + relativedelta(months=config["HORIZON_MONTHS"]))
 
 
+def source_policy() -> SourcePolicy:
+    """The one rule for which addresses an import may reach, from the settings."""
+    config = current_app.config
+    return SourcePolicy(
+        allow_private=bool(config["CALENDARS_ALLOW_PRIVATE_HOSTS"]),
+        allowed_ports=frozenset(int(port) for port in config["CALENDARS_ALLOWED_PORTS"]),
+        allowed_networks=tuple(
+            ipaddress.ip_network(net, strict=False) for net in config["CALENDARS_ALLOWED_NETWORKS"]
+        ),
+    )
+
+
 def limits() -> Limits:
     config = current_app.config
     return Limits(
-        max_bytes=int(config["CALENDARS_MAX_BYTES"]), timeout=float(config["CALENDARS_TIMEOUT"])
+        max_bytes=int(config["CALENDARS_MAX_BYTES"]),
+        timeout=float(config["CALENDARS_TIMEOUT"]),
+        policy=source_policy(),
     )
 
 
@@ -112,6 +133,8 @@ def refresh_calendar(
         message = (
             str(error) if isinstance(error, CalendarImportError) else f"import failed: {error}"
         )
+        # upstream text may be quoted in the message: it must be storable and one line
+        message = single_line(message, ERROR_MAX, "", Warnings()) or "import failed"
         current_app.logger.warning(
             "calendar %s: %s",
             calendar_id,
@@ -144,16 +167,25 @@ def _refresh(
         if fetched.body is None:
             return ImportReport(unchanged=True)
         data = fetched.body
-        calendar.http_etag, calendar.http_last_modified = fetched.etag, fetched.last_modified
+        calendar.http_etag = header_value(fetched.etag, ETAG_MAX)
+        calendar.http_last_modified = header_value(fetched.last_modified, LAST_MODIFIED_MAX)
     elif len(data) > limits().max_bytes:
         raise CalendarImportError(
             f"the calendar is larger than the limit of {limits().max_bytes // 1024} KiB"
         )
     window = import_window(now)
-    upstream = parse_calendar(data, window, current_app.config["TIMEZONE"])
-    report = apply_upstream(calendar, upstream, now, window)
+    config = current_app.config
+    parsed = parse_calendar(
+        data,
+        window,
+        config["TIMEZONE"],
+        budget=Budget.start(float(config["CALENDARS_IMPORT_DEADLINE_SECONDS"])),
+        max_occurrences=int(config["CALENDARS_MAX_OCCURRENCES"]),
+    )
+    report = apply_upstream(calendar, parsed.events, now, window)
     calendar.content_hash = hashlib.sha256(data).hexdigest()
-    calendar.event_count = len(upstream)
+    calendar.event_count = len(parsed.events)
+    calendar.import_warnings = parsed.warnings
     return report
 
 
@@ -301,12 +333,85 @@ def _remove(link: ImportedSeries, window: ImportWindow, report: ImportReport) ->
 def add_calendar(
     source: str, organisation_id: int, event_type: str = "other", name: str | None = None
 ) -> ImportedCalendar:
+    """A new calendar row (not yet imported). The source must fit its column and, if it is
+    an address, have an allowed scheme and port (its host is resolved and checked once, by
+    the download itself); the name is cleaned and cut to its column."""
+    source = source.strip()
+    if len(source) > SOURCE_MAX or single_line(source, SOURCE_MAX, "", Warnings()) != source:
+        raise CalendarImportError(
+            f"the address must be one line of at most {SOURCE_MAX} characters"
+        )
+    if is_url(source) or has_scheme(source):
+        parse_source(source, source_policy())
     calendar = ImportedCalendar(
-        source=source.strip(), organisation_id=organisation_id, event_type=event_type, name=name
+        source=source,
+        organisation_id=organisation_id,
+        event_type=event_type,
+        name=single_line(name, NAME_MAX, "name", Warnings()),
     )
     db.session.add(calendar)
     db.session.flush()
     return calendar
+
+
+def import_new_calendar(
+    source: str,
+    organisation_id: int,
+    event_type: str = "other",
+    name: str | None = None,
+    *,
+    data: bytes | None = None,
+    allow_files: bool = False,
+) -> tuple[ImportedCalendar, ImportReport]:
+    """Add a calendar and import it, for the page and the command line alike. On any
+    error nothing is kept and CalendarImportError says why."""
+    calendar = add_calendar(source, organisation_id, event_type, name)
+    db.session.commit()
+    calendar_id = calendar.id
+    try:
+        report = refresh_calendar(calendar, data=data, allow_files=allow_files)
+    except CalendarImportError:
+        db.session.delete(db.session.get(ImportedCalendar, calendar_id))
+        db.session.commit()
+        raise
+    return db.session.get(ImportedCalendar, calendar_id), report
+
+
+def set_paused(calendar: ImportedCalendar, paused: bool) -> None:
+    """A paused calendar is not refreshed, by the job or by hand, until it is resumed."""
+    calendar.is_active = not paused
+    db.session.commit()
+
+
+def remove_calendar(calendar: ImportedCalendar, now: datetime | None = None) -> tuple[int, int]:
+    """Stop importing a calendar: its plain events are cancelled (subscribers and
+    organisers hear of it the usual way), events with an outcome are kept as they are.
+    The row stays, marked removed, so the kept events still say where they came from.
+    Returns how many events were cancelled and how many kept."""
+    cancelled = kept = 0
+    for link in calendar.links:
+        for row in _rows(link.series):
+            if row.has_outcome:
+                kept += 1
+            elif row.status != EventStatus.CANCELLED:
+                cancel_occurrence(row, reason=CALENDAR_REMOVED)
+                cancelled += 1
+        link.is_deleted = True
+    calendar.is_active = False
+    calendar.removed_at = now or utcnow()
+    db.session.commit()
+    return cancelled, kept
+
+
+def visible_calendars() -> list[ImportedCalendar]:
+    """Calendars not removed, in the order they were added."""
+    return list(
+        db.session.scalars(
+            select(ImportedCalendar)
+            .where(ImportedCalendar.removed_at.is_(None))
+            .order_by(ImportedCalendar.id)
+        )
+    )
 
 
 def due_calendars(now: datetime | None = None) -> list[ImportedCalendar]:

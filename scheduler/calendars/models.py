@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..core.time import utcnow
@@ -34,6 +34,10 @@ class ImportedCalendar(db.Model):
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     event_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Values the last import cleaned or dropped (control characters, over-long text, …).
+    import_warnings: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    # Removed by a person: no longer listed or refreshed; kept for its events' history.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
     links: Mapped[list[ImportedSeries]] = relationship(
@@ -42,7 +46,27 @@ class ImportedCalendar(db.Model):
 
     @property
     def is_url(self) -> bool:
-        return self.source.lower().startswith(("http://", "https://", "webcal://"))
+        from .fetch import is_url
+
+        return is_url(self.source)
+
+    @property
+    def is_paused(self) -> bool:
+        return not self.is_active and self.removed_at is None
+
+    @property
+    def masked_source(self) -> str:
+        """The source for those who may not see it whole: addresses are often secret
+        links, so only the scheme and host are shown; a file only by its name."""
+        if not self.is_url:
+            return self.source.rsplit("/", 1)[-1].removeprefix("upload:")
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(self.source)
+            return f"{parts.scheme}://{parts.hostname}/…"
+        except ValueError:
+            return "…"
 
 
 class ImportedSeries(db.Model):

@@ -2,10 +2,14 @@
 no database.
 
 Recurring upstream events are expanded by the same engine as our own series, over a bounded
-window and with a cap on occurrences per event, so that a rule that never ends (or ends
-after millions of instances) is an error, not a hang. Overrides are matched to their master
-by UID and RECURRENCE-ID, compared as UTC instants so that an override written in another
-zone than its master still finds it.
+window, with a cap on occurrences per event and per calendar and within a time budget, so
+that a rule that never ends (or ends after millions of instances, or starts in 1970 and
+repeats every hour) is an error, not a hang. Rules repeating every second or minute are
+refused outright: nobody plans meetings that way, and dateutil can spend minutes between two
+of their occurrences. Every text value is cleaned on the way in (see ``clean``).
+
+Overrides are matched to their master by UID and RECURRENCE-ID, compared as UTC instants so
+that an override written in another zone than its master still finds it.
 """
 
 from __future__ import annotations
@@ -13,19 +17,58 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from time import monotonic
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar
 
-from ..recurrence import RecurrenceSpec, RuleError, expand
+from ..recurrence import ExpansionTimeout, RecurrenceSpec, RuleError, expand, parse_rule
+from .clean import Warnings, multi_line, single_line, web_address
 
 MAX_OCCURRENCES_PER_EVENT = 1500
 MAX_EVENTS = 20000
 DEFAULT_DURATION = timedelta(hours=1)
+REFUSED_FREQUENCIES = ("SECONDLY", "MINUTELY")
+# The columns the values go to (events.models.Series, Event; models.ImportedSeries).
+TITLE_MAX = LOCATION_MAX = 300
+URL_MAX = 500
+UID_MAX = 400
+DESCRIPTION_MAX = 10000
 
 
 class CalendarImportError(ValueError):
     """The upstream calendar cannot be imported; the message says why, fit for a person."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The time reading one calendar may take, as a ``time.monotonic()`` deadline."""
+
+    seconds: float
+    deadline: float
+
+    @classmethod
+    def start(cls, seconds: float) -> Budget:
+        return cls(seconds, monotonic() + seconds)
+
+    def message(self) -> str:
+        return (
+            f"reading the calendar takes longer than {self.seconds:g} seconds "
+            "(too many events or rules too costly to expand); nothing was imported"
+        )
+
+    def check(self) -> None:
+        if monotonic() > self.deadline:
+            raise CalendarImportError(self.message())
+
+
+UNLIMITED = Budget(float("inf"), float("inf"))
+
+
+@dataclass
+class ParsedCalendar:
+    events: list[UpstreamEvent]
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
@@ -58,28 +101,52 @@ class ImportWindow:
     end: datetime
 
 
-def parse_calendar(data: bytes, window: ImportWindow, default_tz: str) -> list[UpstreamEvent]:
+def parse_calendar(
+    data: bytes,
+    window: ImportWindow,
+    default_tz: str,
+    *,
+    budget: Budget = UNLIMITED,
+    max_occurrences: int | None = None,
+) -> ParsedCalendar:
+    """The upstream events with occurrences in the window, and warnings about values that
+    were cleaned or dropped. CalendarImportError if the calendar is refused as a whole."""
+    _check_event_count(data.upper().count(b"BEGIN:VEVENT"))
     calendar = _read(data)
+    budget.check()
     calendar_tz = _calendar_zone(calendar, default_tz)
+    warnings = Warnings()
     masters: dict[str, object] = {}
     overrides: dict[str, list] = {}
     components = calendar.walk("VEVENT")
-    if len(components) > MAX_EVENTS:
-        raise CalendarImportError(
-            f"the calendar has {len(components)} events; at most {MAX_EVENTS}"
-        )
+    _check_event_count(len(components))
     for component in components:
-        uid = _uid(component)
+        uid = _uid(component, warnings)
         if component.get("RECURRENCE-ID") is not None:
             overrides.setdefault(uid, []).append(component)
         else:
             masters[uid] = component
     events = []
+    total = 0
     for uid in sorted(set(masters) | set(overrides)):
-        event = _upstream_event(uid, masters.get(uid), overrides.get(uid, []), window, calendar_tz)
+        budget.check()
+        event = _upstream_event(
+            uid, masters.get(uid), overrides.get(uid, []), window, calendar_tz, budget, warnings
+        )
+        total += len(event.occurrences)
+        if max_occurrences is not None and total > max_occurrences:
+            raise CalendarImportError(
+                f"the calendar has more than {max_occurrences} occurrences in the import "
+                "window; nothing was imported"
+            )
         if event.occurrences:
             events.append(event)
-    return events
+    return ParsedCalendar(events, warnings.as_list())
+
+
+def _check_event_count(count: int) -> None:
+    if count > MAX_EVENTS:
+        raise CalendarImportError(f"the calendar has {count} events; at most {MAX_EVENTS}")
 
 
 def _read(data: bytes) -> Calendar:
@@ -112,27 +179,42 @@ def _zone_or_none(name: str) -> ZoneInfo | None:
         return None
 
 
-def _uid(component) -> str:
-    uid = str(component.get("UID") or "").strip()
+def _uid(component, warnings: Warnings) -> str:
+    raw = str(component.get("UID") or "").strip()
+    uid = single_line(raw, len(raw), "UID", Warnings()) or ""
+    if len(uid) > UID_MAX:
+        digest = hashlib.sha256(uid.encode("utf-8", "replace")).hexdigest()[:32]
+        uid = uid[: UID_MAX - 33] + "-" + digest
+    if uid != raw:
+        warnings.add(f"event {_short(uid)}: UID cleaned (control characters or too long)")
     if uid:
-        return uid[:400]
+        return uid
     # RFC 5545 requires a UID; without one, the start and summary are the most stable key.
     seed = f"{component.get('DTSTART').to_ical() if component.get('DTSTART') else ''}|"
     seed += str(component.get("SUMMARY") or "")
     return "no-uid-" + hashlib.sha256(seed.encode()).hexdigest()[:32]
 
 
-def _upstream_event(uid, master, overrides, window: ImportWindow, calendar_tz: str):
+def _short(uid: str) -> str:
+    return uid if len(uid) <= 60 else uid[:57] + "…"
+
+
+def _upstream_event(
+    uid, master, overrides, window: ImportWindow, calendar_tz: str, budget, warnings
+):
     base = master if master is not None else overrides[0]
     start, tz = _moment(base, "DTSTART", calendar_tz, uid)
     duration = _duration(base, start, calendar_tz, uid)
+    what = f"event {_short(uid)}"
     event = UpstreamEvent(
         uid=uid,
         tz=tz,
-        summary=_text(base, "SUMMARY") or "(no title)",
-        description=_text(base, "DESCRIPTION"),
-        location=_text(base, "LOCATION"),
-        url=_text(base, "URL"),
+        summary=_line(base, "SUMMARY", TITLE_MAX, what, warnings) or "(no title)",
+        description=multi_line(
+            _raw(base, "DESCRIPTION"), DESCRIPTION_MAX, f"{what}: DESCRIPTION", warnings
+        ),
+        location=_line(base, "LOCATION", LOCATION_MAX, what, warnings),
+        url=web_address(_raw(base, "URL"), URL_MAX, f"{what}: URL", warnings),
         is_public=str(base.get("CLASS") or "PUBLIC").upper() == "PUBLIC",
         is_recurring=bool(overrides) or _is_recurring(master),
         duration=duration,
@@ -140,13 +222,13 @@ def _upstream_event(uid, master, overrides, window: ImportWindow, calendar_tz: s
     cancelled = _is_cancelled(base) if master is not None else False
     by_original: dict[datetime, UpstreamOccurrence] = {}
     if master is not None:
-        for original in _master_starts(master, start, tz, duration, window, uid):
+        for original in _master_starts(master, start, tz, duration, window, uid, budget):
             by_original[original] = UpstreamOccurrence(
                 original, original, original + duration, event.summary, event.location, cancelled
             )
             by_original[original] = _with_wall_clock_end(by_original[original], tz, duration)
     for component in overrides:
-        occurrence = _override(component, event, calendar_tz, uid)
+        occurrence = _override(component, event, calendar_tz, uid, warnings)
         if (
             window.start <= occurrence.start < window.end
             or occurrence.original_start in by_original
@@ -172,12 +254,15 @@ def _is_cancelled(component) -> bool:
     return str(component.get("STATUS") or "").upper() == "CANCELLED"
 
 
-def _text(component, name: str) -> str | None:
+def _raw(component, name: str) -> str | None:
     value = component.get(name)
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text[:2000] or None
+    if isinstance(value, list):  # a property given more than once: the first counts
+        value = value[0] if value else None
+    return None if value is None else str(value)
+
+
+def _line(component, name: str, limit: int, what: str, warnings: Warnings) -> str | None:
+    return single_line(_raw(component, name), limit, f"{what}: {name}", warnings)
 
 
 def _moment(component, name: str, calendar_tz: str, uid: str) -> tuple[datetime, str]:
@@ -191,7 +276,10 @@ def _moment(component, name: str, calendar_tz: str, uid: str) -> tuple[datetime,
 
 
 def _aware(value, calendar_tz: str, uid: str) -> tuple[datetime, str]:
+    """Times are kept to the minute, as series store them: an upstream 10:00:30 that kept
+    its seconds would never match its own row and be cancelled on every import."""
     if isinstance(value, datetime):
+        value = value.replace(second=0, microsecond=0)
         if value.tzinfo is None:
             return value.replace(tzinfo=ZoneInfo(calendar_tz)), calendar_tz
         return value, _zone_name(value.tzinfo, calendar_tz)
@@ -221,7 +309,9 @@ def _duration(component, start: datetime, calendar_tz: str, uid: str) -> timedel
     return duration if duration > timedelta(0) else DEFAULT_DURATION
 
 
-def _master_starts(master, start, tz, duration, window: ImportWindow, uid: str) -> list[datetime]:
+def _master_starts(
+    master, start, tz, duration, window: ImportWindow, uid: str, budget: Budget
+) -> list[datetime]:
     if not _is_recurring(master):
         return [start.astimezone(UTC)]
     rules = master.get("RRULE")
@@ -229,6 +319,7 @@ def _master_starts(master, start, tz, duration, window: ImportWindow, uid: str) 
     if len(rules) > 1:
         raise CalendarImportError(f"event {uid} has {len(rules)} RRULEs; one is supported")
     rule_text = rules[0].to_ical().decode() if rules else None
+    _check_frequency(rule_text, uid)
     spec = RecurrenceSpec(
         start=start.astimezone(ZoneInfo(tz)),
         duration=duration,
@@ -238,7 +329,15 @@ def _master_starts(master, start, tz, duration, window: ImportWindow, uid: str) 
         tz=tz,
     )
     try:
-        found = expand(spec, window.start, window.end, limit=MAX_OCCURRENCES_PER_EVENT + 1)
+        found = expand(
+            spec,
+            window.start,
+            window.end,
+            limit=MAX_OCCURRENCES_PER_EVENT + 1,
+            deadline=budget.deadline if budget is not UNLIMITED else None,
+        )
+    except ExpansionTimeout:
+        raise CalendarImportError(budget.message()) from None
     except RuleError as error:
         raise CalendarImportError(f"event {uid} has a rule that cannot be used: {error}") from error
     if len(found) > MAX_OCCURRENCES_PER_EVENT:
@@ -247,6 +346,20 @@ def _master_starts(master, start, tz, duration, window: ImportWindow, uid: str) 
             f"{MAX_OCCURRENCES_PER_EVENT} occurrences in the import window"
         )
     return [occurrence.original_start.astimezone(UTC) for occurrence in found]
+
+
+def _check_frequency(rule_text: str | None, uid: str) -> None:
+    if rule_text is None:
+        return
+    try:
+        freq = parse_rule(rule_text).freq
+    except RuleError:
+        return  # the expansion names what is wrong
+    if freq in REFUSED_FREQUENCIES:
+        raise CalendarImportError(
+            f"event {_short(uid)} repeats every {'second' if freq == 'SECONDLY' else 'minute'} "
+            f"({rule_text}); such rules are not imported, nothing was imported"
+        )
 
 
 def _date_list(component, name: str, tz: str, uid: str) -> list[datetime]:
@@ -262,7 +375,9 @@ def _date_list(component, name: str, tz: str, uid: str) -> list[datetime]:
     return found
 
 
-def _override(component, event: UpstreamEvent, calendar_tz: str, uid: str) -> UpstreamOccurrence:
+def _override(
+    component, event: UpstreamEvent, calendar_tz: str, uid: str, warnings: Warnings
+) -> UpstreamOccurrence:
     original, _ = _aware(component.get("RECURRENCE-ID").dt, event.tz, uid)
     start, _ = _moment(component, "DTSTART", calendar_tz, uid)
     duration = _duration(component, start, calendar_tz, uid)
@@ -270,7 +385,9 @@ def _override(component, event: UpstreamEvent, calendar_tz: str, uid: str) -> Up
         original_start=original.astimezone(UTC),
         start=start.astimezone(UTC),
         end=(start + duration).astimezone(UTC),
-        summary=_text(component, "SUMMARY") or event.summary,
-        location=_text(component, "LOCATION") or event.location,
+        summary=_line(component, "SUMMARY", TITLE_MAX, f"event {_short(uid)}", warnings)
+        or event.summary,
+        location=_line(component, "LOCATION", LOCATION_MAX, f"event {_short(uid)}", warnings)
+        or event.location,
         cancelled=_is_cancelled(component),
     )

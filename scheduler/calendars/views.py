@@ -1,4 +1,5 @@
-"""The imported-calendars page: list them, add one by URL or file, refresh one."""
+"""The imported-calendars page: list them, add one by URL or file, refresh, pause, resume or
+remove one. The work is done by the importer's service functions, shared with the CLI."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from flask_login import current_user
 from ..events.models import EVENT_TYPES
 from ..extensions import db
 from ..organisations.models import Organisation
-from .importer import add_calendar, refresh_calendar
+from .fetch import ADDRESS_NOT_ALLOWED, UNREACHABLE, is_url
+from .forms import CalendarActionForm
+from .importer import (
+    import_new_calendar,
+    refresh_calendar,
+    remove_calendar,
+    set_paused,
+    visible_calendars,
+)
 from .models import ImportedCalendar
 from .parse import CalendarImportError
 
@@ -23,18 +32,28 @@ def _require_manager(organisation_id: int | None = None) -> None:
         abort(403)
 
 
+def reason(message: str | None) -> str | None:
+    """An import error in the page's language where it is one we translate."""
+    known = {
+        ADDRESS_NOT_ALLOWED: _("this address is not allowed"),
+        UNREACHABLE: _("the server cannot be reached"),
+    }
+    return known.get(message, message) if message else message
+
+
 def index():
     _require_manager()
     if request.method == "POST":
         return _add()
-    calendars = db.session.scalars(db.select(ImportedCalendar).order_by(ImportedCalendar.id)).all()
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     manageable = [org for org in organisations if current_user.can_manage(org.id)]
     return render_template(
         "calendars/index.html",
-        calendars=calendars,
+        calendars=visible_calendars(),
         organisations=manageable,
         event_types=EVENT_TYPES,
+        action_form=CalendarActionForm(),
+        reason=reason,
     )
 
 
@@ -54,29 +73,41 @@ def _add():
     if not url and not (upload and upload.filename):
         flash(_("Give the calendar's address or choose an .ics file."), "error")
         return redirect(url_for("calendars.index"))
+    if url and not is_url(url):
+        flash(_("Nothing was imported: %(reason)s", reason=reason(ADDRESS_NOT_ALLOWED)), "error")
+        return redirect(url_for("calendars.index"))
     data = None
     if not url:
         data = upload.read(int(current_app.config["CALENDARS_MAX_BYTES"]) + 1)
-    source = url or f"upload:{upload.filename}"
-    calendar = add_calendar(source, organisation.id, event_type, request.form.get("name") or None)
-    db.session.commit()
-    calendar_id = calendar.id
+    source = url or f"upload:{upload.filename}"[:200]
     try:
-        report = refresh_calendar(calendar, data=data)
+        report = import_new_calendar(
+            source, organisation.id, event_type, request.form.get("name") or None, data=data
+        )[1]
     except CalendarImportError as error:
-        db.session.delete(db.session.get(ImportedCalendar, calendar_id))
-        db.session.commit()
-        flash(_("Nothing was imported: %(reason)s", reason=str(error)), "error")
+        flash(_("Nothing was imported: %(reason)s", reason=reason(str(error))), "error")
         return redirect(url_for("calendars.index"))
     flash(_("Calendar imported: %(summary)s", summary=report.summary()))
     return redirect(url_for("calendars.index"))
 
 
-def refresh(calendar_id: int):
+def _managed_calendar(calendar_id: int) -> ImportedCalendar:
+    """The calendar for a button: 404 if there is none (or it was removed), 403 if it is not
+    the user's to change, 400 without a valid form (CSRF)."""
     calendar = db.session.get(ImportedCalendar, calendar_id)
-    if calendar is None:
+    if calendar is None or calendar.removed_at is not None:
         abort(404)
     _require_manager(calendar.organisation_id)
+    if not CalendarActionForm().validate_on_submit():
+        abort(400)
+    return calendar
+
+
+def refresh(calendar_id: int):
+    calendar = _managed_calendar(calendar_id)
+    if calendar.is_paused:
+        flash(_("The calendar is paused; resume it first."), "error")
+        return redirect(url_for("calendars.index"))
     if not calendar.is_url:
         flash(_("An uploaded file cannot be refreshed; upload it again."), "error")
         return redirect(url_for("calendars.index"))
@@ -84,5 +115,30 @@ def refresh(calendar_id: int):
         report = refresh_calendar(calendar)
         flash(_("Calendar refreshed: %(summary)s", summary=report.summary()))
     except CalendarImportError as error:
-        flash(_("The calendar was not refreshed: %(reason)s", reason=str(error)), "error")
+        flash(_("The calendar was not refreshed: %(reason)s", reason=reason(str(error))), "error")
+    return redirect(url_for("calendars.index"))
+
+
+def pause(calendar_id: int):
+    set_paused(_managed_calendar(calendar_id), True)
+    flash(_("The calendar is paused: it is not refreshed until it is resumed."))
+    return redirect(url_for("calendars.index"))
+
+
+def resume(calendar_id: int):
+    set_paused(_managed_calendar(calendar_id), False)
+    flash(_("The calendar is refreshed again."))
+    return redirect(url_for("calendars.index"))
+
+
+def remove(calendar_id: int):
+    cancelled, kept = remove_calendar(_managed_calendar(calendar_id))
+    flash(
+        _(
+            "The calendar was removed: %(cancelled)d events cancelled, "
+            "%(kept)d with an outcome kept.",
+            cancelled=cancelled,
+            kept=kept,
+        )
+    )
     return redirect(url_for("calendars.index"))

@@ -69,14 +69,18 @@ def default_horizon(months: int = 24, now: datetime | None = None) -> datetime:
     return (now or utcnow()) + relativedelta(months=months)
 
 
-def expand_series(series: Series, horizon_end: datetime) -> ExpansionReport:
+def expand_series(
+    series: Series, horizon_end: datetime, deadline: float | None = None
+) -> ExpansionReport:
+    """``deadline`` (a ``time.monotonic()`` value) bounds the rule's expansion: past it,
+    recurrence.ExpansionTimeout is raised and nothing of this series is changed."""
     window_start, window_end = expansion_window(series, horizon_end)
     report = ExpansionReport()
     if window_end <= window_start:
         return report
     wanted_utc = {
         to_utc(occurrence.original_start): occurrence
-        for occurrence in expand(spec_for(series), window_start, window_end)
+        for occurrence in expand(spec_for(series), window_start, window_end, deadline=deadline)
     }
     existing = {
         event.original_start: event

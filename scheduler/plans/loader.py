@@ -14,7 +14,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from time import monotonic
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..core.time import utcnow
@@ -31,8 +33,9 @@ from ..indicators.models import Indicator, IndicatorTarget
 from ..indicators.service import revise_target
 from ..organisations.models import Organisation, OrganisationKind, Partnership
 from ..organisations.registry import estonian_local_governments
+from ..recurrence import ExpansionTimeout
 from .models import Activity, Plan, PlanActivity
-from .schema import PlanDocument, SeriesEntry, activity_bounds, read_plan
+from .schema import PlanDocument, PlanError, SeriesEntry, activity_bounds, read_plan
 
 log = logging.getLogger(__name__)
 FINAL_TARGET_YEAR = 2029
@@ -103,8 +106,19 @@ def apply_plan(
     for entry in document.indicators:
         _upsert_indicator(entry, report, source)
     horizon = max(default_horizon(now=now), _end_of(document.plan.period.end))
+    budget = float(current_app.config["PLAN_EXPAND_DEADLINE_SECONDS"])
+    deadline = monotonic() + budget
     for item in series:
-        report.expansion += expand_series(item, horizon)
+        try:
+            report.expansion += expand_series(item, horizon, deadline=deadline)
+        except ExpansionTimeout:
+            db.session.rollback()
+            raise PlanError(
+                [
+                    f"{source}: series {item.key}: expanding the plan's rules took longer than "
+                    f"{budget:g} seconds (PLAN_EXPAND_DEADLINE_SECONDS); check its rule"
+                ]
+            ) from None
     for item in _series_left_out(plan, series):
         withdrawn = withdraw_series(item)
         if withdrawn.withdrawn:

@@ -6,6 +6,7 @@ from .describe import describe
 from .engine import (
     HOLIDAY_POLICIES,
     DateRange,
+    ExpansionTimeout,
     Occurrence,
     ParsedRule,
     RecurrenceSpec,
@@ -19,6 +20,7 @@ from .engine import (
 __all__ = [
     "HOLIDAY_POLICIES",
     "DateRange",
+    "ExpansionTimeout",
     "Occurrence",
     "ParsedRule",
     "RecurrenceSpec",

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
+from time import monotonic
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holiday_calendars
@@ -53,6 +54,15 @@ _NEVER = date.max.toordinal() + 1
 
 class RuleError(ValueError):
     """An invalid series; the message names the offending part and value, fit for a user."""
+
+
+class ExpansionTimeout(RuleError):
+    """Expansion ran past its deadline: the rule produces too much before the window."""
+
+
+# The deadline is checked once per this many occurrences the rule produces: a clock read
+# costs more than filtering one occurrence, and this many take well under a millisecond.
+_DEADLINE_STRIDE = 256
 
 
 @dataclass(frozen=True)
@@ -556,10 +566,13 @@ def expand(
     window_start: datetime,
     window_end: datetime,
     limit: int | None = None,
+    deadline: float | None = None,
 ) -> list[Occurrence]:
     """Occurrences with ``window_start <= start < window_end``, sorted by start.
 
-    ``limit`` caps how many are returned (the earliest ones).
+    ``limit`` caps how many are returned (the earliest ones). ``deadline``, a
+    ``time.monotonic()`` value, bounds the time spent: a rule that produces millions of
+    occurrences before the window (FREQ=SECONDLY from 1970) raises ExpansionTimeout.
     """
     validate(spec)
     _check_window(window_start, window_end, limit)
@@ -568,7 +581,17 @@ def expand(
     if window is None or limit == 0:
         return []
     source = _rule_occurrences(spec, zone)
+    if deadline is not None:
+        source = _within_deadline(source, deadline)
     return _collect(spec, zone, window, source, limit)
+
+
+def _within_deadline(source: Iterator[datetime], deadline: float) -> Iterator[datetime]:
+    clock = monotonic
+    for count, moment in enumerate(source):
+        if not count % _DEADLINE_STRIDE and clock() > deadline:
+            raise ExpansionTimeout("expanding the rule took longer than its time budget")
+        yield moment
 
 
 def _check_window(window_start: datetime, window_end: datetime, limit: int | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,8 @@ class Upstream:
         self.drip = False
         self.requests = 0
         self.extra_bytes = 0
+        self.redirect: str | None = None  # answer 302 with this Location
+        self.hosts: list[str] = []  # the Host header of every request
 
 
 def _handler(upstream: Upstream):
@@ -26,6 +29,13 @@ def _handler(upstream: Upstream):
 
         def do_GET(self):
             upstream.requests += 1
+            upstream.hosts.append(self.headers.get("Host", ""))
+            if upstream.redirect:
+                self.send_response(302)
+                self.send_header("Location", upstream.redirect)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if upstream.etag and self.headers.get("If-None-Match") == upstream.etag:
                 self.send_response(304)
                 self.end_headers()
@@ -58,14 +68,51 @@ def _handler(upstream: Upstream):
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str, handler):
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host, 0), handler)
+
+
 @pytest.fixture
-def upstream():
-    state = Upstream()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/partner.ics"
-    yield state
-    server.shutdown()
-    server.server_close()
+def serve():
+    """Start real upstream servers on loopback addresses (127.0.0.1, 127.0.0.2, ::1); each
+    records every request it gets."""
+    servers = []
+
+    def start(host: str = "127.0.0.1") -> Upstream:
+        state = Upstream()
+        server = _Server(host, _handler(state))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        state.port = server.server_address[1]
+        state.authority = f"[{host}]:{state.port}" if ":" in host else f"{host}:{state.port}"
+        state.url = f"http://{state.authority}/partner.ics"
+        return state
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def upstream(serve):
+    return serve()
+
+
+@pytest.fixture
+def allow_loopback(app, upstream):
+    """Let imports reach the upstream server on loopback, as an on-premise install would
+    with CALENDARS_ALLOW_PRIVATE_HOSTS and its port in CALENDARS_ALLOWED_PORTS. Returns a
+    function that allows more ports."""
+
+    def allow(*ports: int) -> None:
+        app.config["CALENDARS_ALLOWED_PORTS"] = (*app.config["CALENDARS_ALLOWED_PORTS"], *ports)
+
+    app.config["CALENDARS_ALLOW_PRIVATE_HOSTS"] = True
+    allow(upstream.port)
+    return allow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from datetime import UTC, date, datetime
 
 from scheduler.feeds.service import FeedCache, FeedRequest, Fingerprint, RenderedFeed
@@ -16,13 +15,22 @@ CLIENTS = 8
 
 
 class CountingCache(FeedCache):
+    """Counts misses; ``all_missed`` is set once ``expected_misses`` lookups have missed."""
+
     misses = 0
+    expected_misses = CLIENTS + 1
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.all_missed = threading.Event()
 
     def get(self, request, print_):
         found = super().get(request, print_)
         if found is None:
             with self._lock:
                 self.misses += 1
+                if self.misses >= self.expected_misses:
+                    self.all_missed.set()
         return found
 
 
@@ -34,9 +42,7 @@ def test_simultaneous_requests_for_a_missing_feed_build_it_once():
         builds.append(request)
         # hold the build until every client has looked and missed: without the
         # single-flight each of them would now build the feed too
-        give_up = time.monotonic() + 10
-        while cache.misses < CLIENTS + 1 and time.monotonic() < give_up:
-            time.sleep(0.005)
+        cache.all_missed.wait(timeout=10)
         return RenderedFeed(b"BEGIN:VCALENDAR", b"", "e", "e-gz", PRINT.last_modified, 0)
 
     results = []

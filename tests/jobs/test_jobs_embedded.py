@@ -6,12 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 
 import pytest
 from jobs_support import FLASK, ROOT, child_env
+from polling import server_answers, wait_until
 from smtp_sink import free_port
 
 from scheduler.jobs.embedded import running_scheduler, start_embedded, stop_embedded
@@ -95,13 +95,11 @@ def test_flask_run_with_the_reloader_starts_the_clock_exactly_once(app, tmp_path
         start_new_session=True,
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page", timeout=5)
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until(
+            lambda: server_answers(f"http://127.0.0.1:{port}/no-such-page"),
+            timeout=20,
+            what="flask run never answered",
+        )
         for _ in range(3):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/no-such-page", timeout=5)

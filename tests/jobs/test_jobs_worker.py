@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from datetime import timedelta
 
 from factories import make_series
 from jobs_support import FLASK, ROOT, child_env
+from polling import wait_until
 from smtp_sink import SmtpSink
 from sqlalchemy import select
 
@@ -17,15 +17,6 @@ from scheduler.events import signals
 from scheduler.events.models import Event
 from scheduler.extensions import db
 from scheduler.reminders.models import Reminder
-
-
-def wait_until(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_worker_sends_what_is_due_and_stops_cleanly_on_sigterm(app):
@@ -49,7 +40,7 @@ def test_the_worker_sends_what_is_due_and_stops_cleanly_on_sigterm(app):
         text=True,
     )
     try:
-        assert wait_until(lambda: len(sink.received) >= 1), "the worker sent nothing"
+        wait_until(lambda: len(sink.received) >= 1, what="the worker sent nothing")
     finally:
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=60)

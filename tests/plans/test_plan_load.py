@@ -320,3 +320,19 @@ def test_validate_checks_a_file_without_loading_it(app, runner, tmp_path):
     result = runner.invoke(args=["plan", "validate", str(broken)])
     assert result.exit_code != 0 and ".duration:" in result.output
     assert db.session.scalar(select(func.count()).select_from(Series)) == 0
+
+
+def test_a_plan_rule_too_costly_to_expand_is_refused_within_the_budget(app, runner, tmp_path):
+    app.config["PLAN_EXPAND_DEADLINE_SECONDS"] = 0.5
+    costly = (
+        builtin_plan_path()
+        .read_text()
+        .replace("rule: FREQ=WEEKLY;BYDAY=TU", "rule: FREQ=SECONDLY", 1)
+    )
+    plan_file = tmp_path / "costly.yaml"
+    plan_file.write_text(costly)
+    result = runner.invoke(args=["plan", "load", str(plan_file)])
+    assert result.exit_code != 0
+    assert "took longer than 0.5 seconds" in result.output
+    assert "nothing was loaded" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0

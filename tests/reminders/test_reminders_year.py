@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from reminders_support import tallinn
 from sqlalchemy import select
 
@@ -65,6 +66,7 @@ def expected_messages(app) -> tuple[Counter, dict]:
     return expected, on_time
 
 
+@pytest.mark.timeout(300)  # a whole year of ticks: about a minute, more on a loaded machine
 def test_ticking_through_2024_sends_every_organiser_exactly_what_the_policy_implies(
     smtp_app, smtp, runner
 ):
