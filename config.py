@@ -124,6 +124,16 @@ class Config:
     # The plan loader's budget for expanding all of a plan's series.
     PLAN_EXPAND_DEADLINE_SECONDS = float(os.environ.get("PLAN_EXPAND_DEADLINE_SECONDS", "30"))
 
+    # Open events API (scheduler/publicapi, /api/events): page size, its maximum, the default
+    # window (today + N weeks) and Cache-Control max-age of API answers.
+    API_EVENTS_LIMIT = _int("API_EVENTS_LIMIT", 50)
+    API_EVENTS_MAX_LIMIT = _int("API_EVENTS_MAX_LIMIT", 200)
+    API_EVENTS_WEEKS = _int("API_EVENTS_WEEKS", 8)
+    API_MAX_AGE = _int("API_MAX_AGE", 300)
+    # /sitemap.xml lists public event pages from this many days back to months ahead.
+    SITEMAP_DAYS_BACK = _int("SITEMAP_DAYS_BACK", 30)
+    SITEMAP_MONTHS_AHEAD = _int("SITEMAP_MONTHS_AHEAD", 12)
+
 
 class TestConfig(Config):
     TESTING = True

@@ -1,0 +1,322 @@
+"""The OpenAPI 3.1 document of the open API (``/api/openapi.json``).
+
+Schemas are JSON Schema 2020-12, as OpenAPI 3.1 has it; the tests validate every answer of
+the endpoints described here against them.
+"""
+
+from __future__ import annotations
+
+from ..core.vocabulary import EVENT_TYPES
+
+STATUSES = ("planned", "held", "not_held", "cancelled")
+LANGUAGE_CODES = ("et", "en", "ru")
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
+    answer = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+def _parameter(name: str, description: str, schema: dict, where: str = "query") -> dict:
+    parameter = {"name": name, "in": where, "description": description, "schema": schema}
+    if where == "path":
+        parameter["required"] = True
+    return parameter
+
+
+_ETAG = {
+    "ETag": {
+        "description": "Strong validator; send it as If-None-Match.",
+        "schema": {"type": "string"},
+    }
+}
+_NOT_MODIFIED = {
+    "description": "Not modified since the ETag sent in If-None-Match.",
+    "headers": _ETAG,
+}
+_HL = _parameter(
+    "hl",
+    "Page language of `title` and messages; default: the best match of Accept-Language.",
+    {"type": "string", "enum": list(LANGUAGE_CODES)},
+)
+
+NUMBER_OR_NULL = {"type": ["number", "null"]}
+BOOLEAN_OR_NULL = {"type": ["boolean", "null"]}
+
+SCHEMAS = {
+    "Event": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [
+            "id",
+            "uid",
+            "title",
+            "titles",
+            "start",
+            "end",
+            "status",
+            "org",
+            "type",
+            "languages",
+            "location",
+            "url",
+            "ics",
+        ],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "uid": {"type": "string", "description": "iCalendar UID, stable across moves"},
+            "title": {"type": "string", "description": "In `hl`, else English, else Estonian"},
+            "titles": {
+                "type": "object",
+                "description": "The title per language, as available",
+                "propertyNames": {"enum": list(LANGUAGE_CODES)},
+                "additionalProperties": {"type": "string"},
+                "minProperties": 1,
+            },
+            "start": {
+                "type": "string",
+                "format": "date-time",
+                "description": "ISO 8601 with the local offset",
+            },
+            "end": {"type": "string", "format": "date-time"},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "org": {"type": "string", "description": "Organisation slug"},
+            "type": {"type": "string", "enum": list(EVENT_TYPES)},
+            "languages": {
+                "type": "array",
+                "description": "Working languages of the event",
+                "items": {"type": "string"},
+            },
+            "location": {"type": ["string", "null"]},
+            "url": {"type": "string", "format": "uri", "description": "Public event page"},
+            "ics": {
+                "type": "string",
+                "format": "uri",
+                "description": "This event as an iCalendar file",
+            },
+        },
+    },
+    "EventPage": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["items", "next"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("Event")},
+            "next": {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": "The next page (same filters, a cursor), null on the last page",
+            },
+        },
+    },
+    "Error": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "integer", "enum": [400, 404]},
+            "message": {"type": "string", "minLength": 1},
+        },
+    },
+    "Indicator": {
+        "type": "object",
+        "required": [
+            "code",
+            "table",
+            "name",
+            "name_en",
+            "unit",
+            "scope",
+            "counting",
+            "year",
+            "target_year",
+            "target_2029",
+            "final_year",
+            "actual",
+            "planned",
+            "projected",
+            "cumulative",
+            "cumulative_projected",
+            "progress",
+            "on_track",
+            "progress_2029",
+            "on_track_2029",
+            "counted_events",
+            "planned_events",
+            "awaiting_outcome",
+            "by_org",
+            "by_year",
+            "submitted",
+            "changed_since_submission",
+        ],
+        "properties": {
+            "code": {"type": "string"},
+            "table": {"type": ["string", "null"]},
+            "name": {"type": "string"},
+            "name_en": {"type": ["string", "null"]},
+            "unit": {"type": ["string", "null"]},
+            "scope": {"type": "string"},
+            "counting": {
+                "type": "object",
+                "required": ["kind"],
+                "properties": {
+                    "kind": {"type": "string"},
+                    "types": {"type": "array", "items": {"type": "string"}},
+                    "orgs": {"type": "array", "items": {"type": "string"}},
+                    "org_kinds": {"type": "array", "items": {"type": "string"}},
+                    "accumulate": {"type": ["string", "boolean", "null"]},
+                    "expected_per_event": NUMBER_OR_NULL,
+                },
+            },
+            "year": {"type": "integer"},
+            "target_year": NUMBER_OR_NULL,
+            "target_2029": NUMBER_OR_NULL,
+            "final_year": {"type": "integer"},
+            "actual": NUMBER_OR_NULL,
+            "planned": NUMBER_OR_NULL,
+            "projected": NUMBER_OR_NULL,
+            "cumulative": NUMBER_OR_NULL,
+            "cumulative_projected": NUMBER_OR_NULL,
+            "progress": NUMBER_OR_NULL,
+            "on_track": BOOLEAN_OR_NULL,
+            "progress_2029": NUMBER_OR_NULL,
+            "on_track_2029": BOOLEAN_OR_NULL,
+            "counted_events": {"type": "integer"},
+            "planned_events": {"type": "integer"},
+            "awaiting_outcome": {"type": "integer"},
+            "by_org": {
+                "type": "object",
+                "description": "Figures per organisation slug",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["name", "actual", "planned"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "name_en": {"type": ["string", "null"]},
+                        "actual": NUMBER_OR_NULL,
+                        "planned": NUMBER_OR_NULL,
+                    },
+                },
+            },
+            "by_year": {"type": "array", "items": {"type": "object"}},
+            "manual": {"type": ["object", "null"]},
+            "submitted": {"type": ["object", "null"]},
+            "changed_since_submission": {"type": ["object", "null"]},
+        },
+    },
+}
+
+
+def document(base_url: str) -> dict:
+    comma_list = {"type": "string", "pattern": "^[^,]+(,[^,]+)*$"}
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "ELVL events API",
+            "version": "1.0.0",
+            "description": (
+                "Public events of ELVL's newcomer-integration programme and its indicators. "
+                "Open to all (Access-Control-Allow-Origin: *), no key, no cookies."
+            ),
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": base_url}],
+        "paths": {
+            "/api/events": {
+                "get": {
+                    "operationId": "listEvents",
+                    "summary": "Public events starting in a window of local dates",
+                    "parameters": [
+                        _parameter(
+                            "from",
+                            "First local date (inclusive); default today.",
+                            {"type": "string", "format": "date"},
+                        ),
+                        _parameter(
+                            "to",
+                            "Last local date (exclusive); default `from` + 8 weeks; "
+                            "at most five years after `from`.",
+                            {"type": "string", "format": "date"},
+                        ),
+                        _parameter("org", "Organisation slugs, comma-separated.", comma_list),
+                        _parameter("type", "Event types, comma-separated.", comma_list),
+                        _parameter(
+                            "lang",
+                            "Working languages of the event (any of), comma-separated.",
+                            comma_list,
+                        ),
+                        _parameter(
+                            "q",
+                            "Words that must all appear in the title, description or place "
+                            "(case-insensitive).",
+                            {"type": "string", "maxLength": 200},
+                        ),
+                        _parameter(
+                            "limit",
+                            "Page size.",
+                            {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                        ),
+                        _parameter(
+                            "cursor", "Opaque position from a `next` link.", {"type": "string"}
+                        ),
+                        _HL,
+                    ],
+                    "responses": {
+                        "200": _json(
+                            _ref("EventPage"), "A page of events in (start, id) order.", _ETAG
+                        ),
+                        "304": _NOT_MODIFIED,
+                        "400": _error("An argument that cannot be used; the message says why."),
+                    },
+                }
+            },
+            "/api/events/{id}": {
+                "get": {
+                    "operationId": "getEvent",
+                    "summary": "One public event",
+                    "parameters": [
+                        _parameter("id", "Event id", {"type": "integer", "minimum": 1}, "path"),
+                        _HL,
+                    ],
+                    "responses": {
+                        "200": _json(_ref("Event"), "The event.", _ETAG),
+                        "304": _NOT_MODIFIED,
+                        "400": _error("An argument that cannot be used."),
+                        "404": _error("No public event has this id."),
+                    },
+                }
+            },
+            "/api/indicators": {
+                "get": {
+                    "operationId": "listIndicators",
+                    "summary": "The plan's indicators for a year: targets, figures, progress",
+                    "parameters": [
+                        _parameter(
+                            "year",
+                            "Year (2000-2100); default the current one.",
+                            {"type": "integer", "minimum": 2000, "maximum": 2100},
+                        ),
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {"type": "array", "items": _ref("Indicator")},
+                            "One object per indicator.",
+                        ),
+                        "400": {"description": "A year that cannot be used."},
+                    },
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }
