@@ -312,8 +312,8 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-class _DeadlineSocket(socket.socket):
-    """A socket whose every read waits at most until the fetch's deadline."""
+class _DeadlineReads:
+    """Every read waits at most until the fetch's deadline."""
 
     deadline: float = 0.0
 
@@ -326,17 +326,11 @@ class _DeadlineSocket(socket.socket):
         return super().recv_into(*args)
 
 
-class _DeadlineSSLSocket(ssl.SSLSocket):
-    deadline: float = 0.0
+class _DeadlineSocket(_DeadlineReads, socket.socket):
+    pass
 
-    def recv(self, *args):
-        self.settimeout(_remaining(self.deadline))
-        return super().recv(*args)
 
-    def recv_into(self, *args):
-        self.settimeout(_remaining(self.deadline))
-        return super().recv_into(*args)
-
+class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket):
     def read(self, *args):
         self.settimeout(_remaining(self.deadline))
         return super().read(*args)
