@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.time import utcnow, zone
-from ..events.expansion import expand_series
+from ..events.expansion import CreationBatch, expand_series
 from ..events.models import Event, EventStatus, Series
 from ..events.service import (
     cancel_occurrence,
@@ -192,9 +194,15 @@ def _refresh(
 def apply_upstream(
     calendar: ImportedCalendar, upstream: list[UpstreamEvent], now: datetime, window: ImportWindow
 ) -> ImportReport:
+    """Set-based: the calendar's links, series and rows are read in a few queries up front,
+    new series, links and rows are written by one flush, and only rows that change upstream
+    cost anything more (the services and their signals, one row at a time)."""
     report = ImportReport()
-    links = {link.uid: link for link in calendar.links}
+    links = _links_of(calendar)
+    rows = _rows_by_series(calendar)
     horizon = now + relativedelta(months=current_app.config["HORIZON_MONTHS"])
+    batch = CreationBatch()
+    mirrored = []
     for event in upstream:
         link = links.pop(event.uid, None)
         if link is None:
@@ -204,13 +212,54 @@ def apply_upstream(
             report.updated_series += 1
         link.is_deleted = False
         link.is_recurring = event.is_recurring
-        db.session.flush()
-        _sync_occurrences(link.series, event, horizon, window, report)
+        expansion = expand_series(
+            link.series,
+            max(horizon, event.occurrences[-1].start + timedelta(days=1)),
+            existing=rows.get(link.series_id, ()),
+            batch=batch,
+        )
+        report.created += expansion.created
+        report.cancelled += expansion.withdrawn
+        mirrored.append((link, event))
+    for row in batch.announce():  # one flush: the new series, links and rows
+        rows.setdefault(row.series_id, []).append(row)
+    for link, event in mirrored:
+        _sync_occurrences(rows.get(link.series_id, ()), event, link.series, window, report)
     for link in links.values():
         if not link.is_deleted:
-            _remove(link, window, report)
+            _remove(link, rows.get(link.series_id, ()), window, report)
     db.session.flush()
     return report
+
+
+def _links_of(calendar: ImportedCalendar) -> dict[str, ImportedSeries]:
+    """The calendar's links by UID, with their series: one query."""
+    if calendar.id is None:
+        return {}
+    found = db.session.scalars(
+        select(ImportedSeries)
+        .where(ImportedSeries.calendar_id == calendar.id)
+        .options(joinedload(ImportedSeries.series))
+    )
+    return {link.uid: link for link in found}
+
+
+def _rows_by_series(calendar: ImportedCalendar) -> dict[int, list[Event]]:
+    """Every row of the calendar's series (with what has_outcome reads), by series id:
+    one query, plus one per 500 rows for their participants."""
+    if calendar.id is None:
+        return {}
+    found = db.session.scalars(
+        select(Event)
+        .join(ImportedSeries, ImportedSeries.series_id == Event.series_id)
+        .where(ImportedSeries.calendar_id == calendar.id)
+        .order_by(Event.series_id, Event.original_start)
+        .options(selectinload(Event.participants))
+    )
+    rows: dict[int, list[Event]] = {}
+    for row in found:
+        rows.setdefault(row.series_id, []).append(row)
+    return rows
 
 
 def _series_fields(event: UpstreamEvent) -> dict:
@@ -269,17 +318,14 @@ def _update_series(link: ImportedSeries, event: UpstreamEvent, now: datetime) ->
 
 
 def _sync_occurrences(
-    series: Series,
+    rows: Iterable[Event],
     event: UpstreamEvent,
-    horizon: datetime,
+    series: Series,
     window: ImportWindow,
     report: ImportReport,
 ) -> None:
-    expansion = expand_series(series, max(horizon, event.occurrences[-1].start + timedelta(days=1)))
-    report.created += expansion.created
-    report.cancelled += expansion.withdrawn
-    db.session.flush()
-    rows = {row.original_start: row for row in _rows(series)}
+    """Bring the series' rows (expanded already) to the upstream occurrences."""
+    rows = {row.original_start: row for row in rows}
     wanted = set()
     for occurrence in event.occurrences:
         wanted.add(occurrence.original_start)
@@ -290,10 +336,6 @@ def _sync_occurrences(
     for original, row in rows.items():
         if original not in wanted and original >= window.start:
             _cancel(row, REMOVED_UPSTREAM, report)
-
-
-def _rows(series: Series) -> list[Event]:
-    return list(db.session.scalars(select(Event).where(Event.series_id == series.id)))
 
 
 def _sync_row(row: Event, occurrence, series: Series, report: ImportReport) -> None:
@@ -322,8 +364,10 @@ def _cancel(row: Event, reason: str, report: ImportReport) -> None:
     report.cancelled += 1
 
 
-def _remove(link: ImportedSeries, window: ImportWindow, report: ImportReport) -> None:
-    for row in _rows(link.series):
+def _remove(
+    link: ImportedSeries, rows: Iterable[Event], window: ImportWindow, report: ImportReport
+) -> None:
+    for row in rows:
         if row.start >= window.start:
             _cancel(row, REMOVED_UPSTREAM, report)
     link.is_deleted = True
@@ -389,8 +433,9 @@ def remove_calendar(calendar: ImportedCalendar, now: datetime | None = None) -> 
     The row stays, marked removed, so the kept events still say where they came from.
     Returns how many events were cancelled and how many kept."""
     cancelled = kept = 0
-    for link in calendar.links:
-        for row in _rows(link.series):
+    rows = _rows_by_series(calendar)
+    for link in _links_of(calendar).values():
+        for row in rows.get(link.series_id, ()):
             if row.has_outcome:
                 kept += 1
             elif row.status != EventStatus.CANCELLED:
