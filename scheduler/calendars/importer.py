@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.time import utcnow, zone
@@ -203,15 +203,20 @@ def apply_upstream(
     horizon = now + relativedelta(months=current_app.config["HORIZON_MONTHS"])
     batch = CreationBatch()
     mirrored = []
+    new_series: list[Series] = []
     for event in upstream:
         link = links.pop(event.uid, None)
         if link is None:
             link = _new_link(calendar, event)
+            new_series.append(link.series)
             report.created_series += 1
         elif _update_series(link, event, now) or link.is_deleted:
             report.updated_series += 1
-        link.is_deleted = False
-        link.is_recurring = event.is_recurring
+        # set only what changes: an unchanged link stays clean and costs the flush nothing
+        if link.is_deleted:
+            link.is_deleted = False
+        if link.is_recurring != event.is_recurring:
+            link.is_recurring = event.is_recurring
         expansion = expand_series(
             link.series,
             max(horizon, event.occurrences[-1].start + timedelta(days=1)),
@@ -221,6 +226,7 @@ def apply_upstream(
         report.created += expansion.created
         report.cancelled += expansion.withdrawn
         mirrored.append((link, event))
+    _number_new_rows(calendar, new_series, batch.events)
     for row in batch.announce():  # one flush: the new series, links and rows
         rows.setdefault(row.series_id, []).append(row)
     for link, event in mirrored:
@@ -230,6 +236,46 @@ def apply_upstream(
             _remove(link, rows.get(link.series_id, ()), window, report)
     db.session.flush()
     return report
+
+
+def _number_new_rows(calendar: ImportedCalendar, series: list[Series], events: list[Event]) -> None:
+    """Give the new rows their ids up front (one query per table), so that the flush
+    inserts them with one plain executemany per table: with ids to fetch back, SQLite
+    would insert one row per statement, and PostgreSQL's driver would parse every
+    parameter of each thousand-row INSERT … RETURNING in Python."""
+    if not (series or events):
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return
+    with db.session.no_autoflush:  # the rows are not written yet: that is the point
+        if dialect == "sqlite":
+            # Take the database's write lock now (a write to this calendar's row): no other
+            # writer can insert, and so take these numbers, before this transaction ends.
+            db.session.execute(
+                text("UPDATE imported_calendar SET event_count = event_count WHERE id = :id"),
+                {"id": calendar.id},
+            )
+        for rows, table in ((series, Series.__table__), (events, Event.__table__)):
+            if rows:
+                for row, number in zip(rows, _new_ids(dialect, table.name, len(rows)), strict=True):
+                    row.id = number
+
+
+def _new_ids(dialect: str, table: str, count: int) -> list[int]:
+    if dialect == "postgresql":
+        return sorted(
+            db.session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"table": table, "n": count},
+            )
+        )
+    # SQLite numbers a row max(id) + 1 (no AUTOINCREMENT): the same, ahead of the insert
+    last = db.session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}"))  # noqa: S608
+    return list(range(last + 1, last + 1 + count))
 
 
 def _links_of(calendar: ImportedCalendar) -> dict[str, ImportedSeries]:
