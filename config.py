@@ -111,7 +111,7 @@ class Config:
     CALENDARS_IMPORT_DEADLINE_SECONDS = float(
         os.environ.get("CALENDARS_IMPORT_DEADLINE_SECONDS", "2")
     )
-    CALENDARS_MAX_OCCURRENCES = _int("CALENDARS_MAX_OCCURRENCES", 1000)  # per calendar
+    CALENDARS_MAX_OCCURRENCES = _int("CALENDARS_MAX_OCCURRENCES", 5000)  # per calendar
     # Server-side fetches reach only public addresses on these ports unless allowed here.
     CALENDARS_ALLOW_PRIVATE_HOSTS = _bool("CALENDARS_ALLOW_PRIVATE_HOSTS", False)
     CALENDARS_ALLOWED_PORTS = tuple(

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.time import utcnow, zone
-from ..events.expansion import expand_series
+from ..events.expansion import CreationBatch, expand_series
 from ..events.models import Event, EventStatus, Series
 from ..events.service import (
     cancel_occurrence,
@@ -192,25 +194,118 @@ def _refresh(
 def apply_upstream(
     calendar: ImportedCalendar, upstream: list[UpstreamEvent], now: datetime, window: ImportWindow
 ) -> ImportReport:
+    """Set-based: the calendar's links, series and rows are read in a few queries up front,
+    new series, links and rows are written by one flush, and only rows that change upstream
+    cost anything more (the services and their signals, one row at a time)."""
     report = ImportReport()
-    links = {link.uid: link for link in calendar.links}
+    links = _links_of(calendar)
+    rows = _rows_by_series(calendar)
     horizon = now + relativedelta(months=current_app.config["HORIZON_MONTHS"])
+    batch = CreationBatch()
+    mirrored = []
+    new_series: list[Series] = []
     for event in upstream:
         link = links.pop(event.uid, None)
         if link is None:
             link = _new_link(calendar, event)
+            new_series.append(link.series)
             report.created_series += 1
         elif _update_series(link, event, now) or link.is_deleted:
             report.updated_series += 1
-        link.is_deleted = False
-        link.is_recurring = event.is_recurring
-        db.session.flush()
-        _sync_occurrences(link.series, event, horizon, window, report)
+        # set only what changes: an unchanged link stays clean and costs the flush nothing
+        if link.is_deleted:
+            link.is_deleted = False
+        if link.is_recurring != event.is_recurring:
+            link.is_recurring = event.is_recurring
+        expansion = expand_series(
+            link.series,
+            max(horizon, event.occurrences[-1].start + timedelta(days=1)),
+            existing=rows.get(link.series_id, ()),
+            batch=batch,
+        )
+        report.created += expansion.created
+        report.cancelled += expansion.withdrawn
+        mirrored.append((link, event))
+    _number_new_rows(calendar, new_series, batch.events)
+    for row in batch.announce():  # one flush: the new series, links and rows
+        rows.setdefault(row.series_id, []).append(row)
+    for link, event in mirrored:
+        _sync_occurrences(rows.get(link.series_id, ()), event, link.series, window, report)
     for link in links.values():
         if not link.is_deleted:
-            _remove(link, window, report)
+            _remove(link, rows.get(link.series_id, ()), window, report)
     db.session.flush()
     return report
+
+
+def _number_new_rows(calendar: ImportedCalendar, series: list[Series], events: list[Event]) -> None:
+    """Give the new rows their ids up front (one query per table), so that the flush
+    inserts them with one plain executemany per table: with ids to fetch back, SQLite
+    would insert one row per statement, and PostgreSQL's driver would parse every
+    parameter of each thousand-row INSERT … RETURNING in Python."""
+    if not (series or events):
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return
+    with db.session.no_autoflush:  # the rows are not written yet: that is the point
+        if dialect == "sqlite":
+            # Take the database's write lock now (a write to this calendar's row): no other
+            # writer can insert, and so take these numbers, before this transaction ends.
+            db.session.execute(
+                text("UPDATE imported_calendar SET event_count = event_count WHERE id = :id"),
+                {"id": calendar.id},
+            )
+        for rows, table in ((series, Series.__table__), (events, Event.__table__)):
+            if rows:
+                for row, number in zip(rows, _new_ids(dialect, table.name, len(rows)), strict=True):
+                    row.id = number
+
+
+def _new_ids(dialect: str, table: str, count: int) -> list[int]:
+    if dialect == "postgresql":
+        return sorted(
+            db.session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"table": table, "n": count},
+            )
+        )
+    # SQLite numbers a row max(id) + 1 (no AUTOINCREMENT): the same, ahead of the insert
+    last = db.session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}"))  # noqa: S608
+    return list(range(last + 1, last + 1 + count))
+
+
+def _links_of(calendar: ImportedCalendar) -> dict[str, ImportedSeries]:
+    """The calendar's links by UID, with their series: one query."""
+    if calendar.id is None:
+        return {}
+    found = db.session.scalars(
+        select(ImportedSeries)
+        .where(ImportedSeries.calendar_id == calendar.id)
+        .options(joinedload(ImportedSeries.series))
+    )
+    return {link.uid: link for link in found}
+
+
+def _rows_by_series(calendar: ImportedCalendar) -> dict[int, list[Event]]:
+    """Every row of the calendar's series (with what has_outcome reads), by series id:
+    one query, plus one per 500 rows for their participants."""
+    if calendar.id is None:
+        return {}
+    found = db.session.scalars(
+        select(Event)
+        .join(ImportedSeries, ImportedSeries.series_id == Event.series_id)
+        .where(ImportedSeries.calendar_id == calendar.id)
+        .order_by(Event.series_id, Event.original_start)
+        .options(selectinload(Event.participants))
+    )
+    rows: dict[int, list[Event]] = {}
+    for row in found:
+        rows.setdefault(row.series_id, []).append(row)
+    return rows
 
 
 def _series_fields(event: UpstreamEvent) -> dict:
@@ -269,17 +364,14 @@ def _update_series(link: ImportedSeries, event: UpstreamEvent, now: datetime) ->
 
 
 def _sync_occurrences(
-    series: Series,
+    rows: Iterable[Event],
     event: UpstreamEvent,
-    horizon: datetime,
+    series: Series,
     window: ImportWindow,
     report: ImportReport,
 ) -> None:
-    expansion = expand_series(series, max(horizon, event.occurrences[-1].start + timedelta(days=1)))
-    report.created += expansion.created
-    report.cancelled += expansion.withdrawn
-    db.session.flush()
-    rows = {row.original_start: row for row in _rows(series)}
+    """Bring the series' rows (expanded already) to the upstream occurrences."""
+    rows = {row.original_start: row for row in rows}
     wanted = set()
     for occurrence in event.occurrences:
         wanted.add(occurrence.original_start)
@@ -290,10 +382,6 @@ def _sync_occurrences(
     for original, row in rows.items():
         if original not in wanted and original >= window.start:
             _cancel(row, REMOVED_UPSTREAM, report)
-
-
-def _rows(series: Series) -> list[Event]:
-    return list(db.session.scalars(select(Event).where(Event.series_id == series.id)))
 
 
 def _sync_row(row: Event, occurrence, series: Series, report: ImportReport) -> None:
@@ -322,8 +410,10 @@ def _cancel(row: Event, reason: str, report: ImportReport) -> None:
     report.cancelled += 1
 
 
-def _remove(link: ImportedSeries, window: ImportWindow, report: ImportReport) -> None:
-    for row in _rows(link.series):
+def _remove(
+    link: ImportedSeries, rows: Iterable[Event], window: ImportWindow, report: ImportReport
+) -> None:
+    for row in rows:
         if row.start >= window.start:
             _cancel(row, REMOVED_UPSTREAM, report)
     link.is_deleted = True
@@ -389,8 +479,9 @@ def remove_calendar(calendar: ImportedCalendar, now: datetime | None = None) -> 
     The row stays, marked removed, so the kept events still say where they came from.
     Returns how many events were cancelled and how many kept."""
     cancelled = kept = 0
-    for link in calendar.links:
-        for row in _rows(link.series):
+    rows = _rows_by_series(calendar)
+    for link in _links_of(calendar).values():
+        for row in rows.get(link.series_id, ()):
             if row.has_outcome:
                 kept += 1
             elif row.status != EventStatus.CANCELLED:

@@ -11,10 +11,12 @@ The rules of the diff:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.time import local_midnight, parse_local_datetime, to_utc, utcnow, zone
 from ..extensions import db
@@ -69,11 +71,40 @@ def default_horizon(months: int = 24, now: datetime | None = None) -> datetime:
     return (now or utcnow()) + relativedelta(months=months)
 
 
+class CreationBatch:
+    """New rows of several expansions, written by one flush, then announced one by one.
+
+    Hand one to ``expand_series`` for each of many series (an import): the rows are
+    inserted together instead of one flush per series, and the receivers of
+    ``occurrence_scheduled`` still get every row with its id, in the same transaction."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def announce(self) -> list[Event]:
+        """Flush the collected rows and send their signals; returns them."""
+        events, self.events = self.events, []
+        db.session.add_all(events)
+        db.session.flush()
+        for event in events:
+            signals.occurrence_scheduled.send(event)
+        return events
+
+
 def expand_series(
-    series: Series, horizon_end: datetime, deadline: float | None = None
+    series: Series,
+    horizon_end: datetime,
+    deadline: float | None = None,
+    *,
+    existing: Iterable[Event] | None = None,
+    batch: CreationBatch | None = None,
 ) -> ExpansionReport:
     """``deadline`` (a ``time.monotonic()`` value) bounds the rule's expansion: past it,
-    recurrence.ExpansionTimeout is raised and nothing of this series is changed."""
+    recurrence.ExpansionTimeout is raised and nothing of this series is changed.
+
+    ``existing``: all of the series' rows, already loaded (by a caller expanding many
+    series), instead of a query per series. ``batch``: collect the new rows there for one
+    flush and their signals later (``CreationBatch.announce``), instead of flushing now."""
     window_start, window_end = expansion_window(series, horizon_end)
     report = ExpansionReport()
     if window_end <= window_start:
@@ -82,13 +113,16 @@ def expand_series(
         to_utc(occurrence.original_start): occurrence
         for occurrence in expand(spec_for(series), window_start, window_end, deadline=deadline)
     }
-    existing = {
-        event.original_start: event
-        for event in Event.query.filter(
+    if existing is None:
+        existing = Event.query.filter(
             Event.series_id == series.id,
             Event.original_start >= window_start,
             Event.original_start < window_end,
         )
+    existing = {
+        event.original_start: event
+        for event in existing
+        if window_start <= event.original_start < window_end
     }
     now = utcnow()
     for key, event in _pair_retimed(wanted_utc, existing, series.timezone).items():
@@ -106,7 +140,11 @@ def expand_series(
     for key, event in existing.items():
         if key not in wanted_utc:
             _withdraw(event, now, report)
-    _announce_created(created, report)
+    if batch is None:
+        _announce_created(created, report)
+    else:
+        batch.events.extend(created)
+        report.created += len(created)
     return report
 
 
@@ -148,7 +186,7 @@ def _pair_retimed(
 
 
 def _new_event(series: Series, occurrence: Occurrence, now: datetime) -> Event:
-    return Event(
+    event = Event(
         series=series,
         original_start=to_utc(occurrence.original_start),
         start=to_utc(occurrence.start),
@@ -157,6 +195,9 @@ def _new_event(series: Series, occurrence: Occurrence, now: datetime) -> Event:
         created_at=now,
         updated_at=now,
     )
+    # A new row has no participants: known, so has_outcome needs no query after the flush.
+    set_committed_value(event, "participants", [])
+    return event
 
 
 def _refresh(event: Event, occurrence: Occurrence, now: datetime, report: ExpansionReport) -> None:
