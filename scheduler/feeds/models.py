@@ -42,11 +42,18 @@ class FeedToken(db.Model):
 
 def issue_token(user: User, label: str | None = None) -> tuple[FeedToken, str]:
     """A new token row and the secret itself; the secret is shown once and never stored."""
-    secret = secrets.token_urlsafe(TOKEN_BYTES)
+    secret = _new_secret()
     row = FeedToken(user=user, token_hash=hash_token(secret), hint=secret[:6], label=label)
     db.session.add(row)
     db.session.flush()
     return row, secret
+
+
+def _new_secret() -> str:
+    # A secret starting with "-" would read as an option in `flask feeds token revoke SECRET`.
+    while (secret := secrets.token_urlsafe(TOKEN_BYTES)).startswith("-"):
+        pass
+    return secret
 
 
 def active_token(secret: str) -> FeedToken | None:

@@ -91,3 +91,16 @@ def test_feeds_page_lists_public_feeds_with_webcal_and_google_links(client, club
     assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in page
     assert "/feeds/org/tartu.ics" in page and "/feeds/type/club.ics" in page
     assert "/feeds/lang/en.ics" in page
+
+
+def test_a_new_secret_never_starts_with_a_dash_so_the_command_line_can_revoke_it(
+    runner, club_calendar, monkeypatch
+):
+    from scheduler.feeds import models
+
+    dashed, plain = "-" + "a" * 42, "B" * 43
+    drawn = iter([dashed, plain])
+    monkeypatch.setattr(models.secrets, "token_urlsafe", lambda _bytes: next(drawn))
+    _output, secret = _create(runner)
+    assert secret == plain
+    assert runner.invoke(args=["feeds", "token", "revoke", secret]).exit_code == 0
