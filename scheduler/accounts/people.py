@@ -112,7 +112,8 @@ def change_role(user_id: int):
         flash(_("A coordinator needs an organisation."), "error")
         return redirect(url_for("accounts.people"))
     set_role(person, form.role.data)
-    flash(_("%(email)s: the role is now %(role)s.", email=person.email, role=role_label(person.role)))
+    role = role_label(person.role)
+    flash(_("%(email)s: the role is now %(role)s.", email=person.email, role=role))
     return redirect(url_for("accounts.people"))
 
 
