@@ -101,6 +101,8 @@ def invite_command(email, role, org, name, locale) -> None:
         organisation = db.session.query(Organisation).filter_by(slug=org).one_or_none()
         if organisation is None:
             raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
+    if Role(role) == Role.COORDINATOR and organisation is None:
+        raise click.BadParameter("a coordinator needs --org", param_hint="--org")
     try:
         user, link = invite(email, role, organisation, name=name, locale=locale)
     except AccountError as error:
