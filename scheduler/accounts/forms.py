@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from .labels import LANGUAGE_NAMES, ROLE_LABELS
@@ -21,7 +22,10 @@ def _email_field():
 
 
 def _language_field():
-    return SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()), default="et")
+    choices = [
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()
+    ]
+    return SelectField(_l("Language"), choices=choices, default="et")
 
 
 class NewPasswordForm(FlaskForm):
@@ -56,14 +60,16 @@ class InviteForm(FlaskForm):
 
     def offer(self, roles, organisations, locale: str) -> None:
         """The roles and organisations the inviting person may choose from."""
-        self.role.choices = [(r.value, str(ROLE_LABELS[r])) for r in roles]
-        self.organisation.choices = [("", "—")] * (len(organisations) != 1) + [
-            (o.slug, o.display_name(locale)) for o in organisations
+        self.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
+        self.organisation.choices = [SelectChoice("", "—")] * (len(organisations) != 1) + [
+            SelectChoice(o.slug, o.display_name(locale)) for o in organisations
         ]
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
 
 
 class PreferencesForm(FlaskForm):
