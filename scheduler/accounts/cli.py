@@ -104,10 +104,12 @@ def invite_command(email, role, org, name, locale) -> None:
     if Role(role) == Role.COORDINATOR and organisation is None:
         raise click.BadParameter("a coordinator needs --org", param_hint="--org")
     try:
-        user, link = invite(email, role, organisation, name=name, locale=locale)
+        user, link, failure = invite(email, role, organisation, name=name, locale=locale)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{user.email}: invited as {user.role.value}{' of ' + org if org else ''}")
+    if failure is not None:
+        click.echo(f"the mail could not be sent ({failure}); pass the link on yourself:", err=True)
     click.echo(link)
 
 

@@ -85,7 +85,7 @@ def invite_person():
     if not can(me, "invite", (role, organisation.id if organisation else None)):
         abort(403)
     try:
-        user, _link = invite(
+        user, _link, failure = invite(
             form.email.data,
             role,
             organisation,
@@ -96,7 +96,17 @@ def invite_person():
     except AccountError as error:
         form.email.errors.append(str(error))
         return _page(form, 400)
-    flash(_("An invitation was sent to %(email)s.", email=user.email))
+    if failure is not None:
+        flash(
+            _(
+                "The invitation to %(email)s could not be mailed (%(reason)s). Try again later.",
+                email=user.email,
+                reason=failure,
+            ),
+            "error",
+        )
+    else:
+        flash(_("An invitation was sent to %(email)s.", email=user.email))
     return redirect(url_for("accounts.people"))
 
 

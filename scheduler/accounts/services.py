@@ -64,15 +64,16 @@ def invite(
     name: str | None = None,
     locale: str = "et",
     inviter: User | None = None,
-) -> tuple[User, str]:
-    """Create (or refresh) the invited person and mail them a link; returns it too.
+) -> tuple[User, str, str | None]:
+    """Create (or refresh) the invited person and mail them a link.
 
-    A person who already has a password is not invited again: they can reset it.
+    Returns the person, the link and why the mail could not be sent (None: it was sent); an
+    unsent invitation can be sent again. A person who already has a password is not invited
+    again: they can reset it.
     """
     from flask_babel import gettext as _
 
     from .links import INVITATION, user_token
-    from .mail import send_account_mail
     from .models import Role
 
     role = Role(role)
@@ -90,20 +91,33 @@ def invite(
     db.session.flush()
     link = link_to("accounts.accept_invitation", token=user_token(user, INVITATION))
     db.session.commit()
-    send_account_mail(user, "invitation", link=link, inviter=inviter)
-    return user, link
+    return user, link, _send(user, "invitation", link=link, inviter=inviter)
 
 
 def request_password_reset(email: str) -> None:
     """Mail a reset link if an active person has this email; otherwise do nothing."""
     from .links import RESET, user_token
-    from .mail import send_account_mail
 
     user = find_user(email)
     if user is None or not user.is_active:
         return
     link = link_to("accounts.reset_password", token=user_token(user, RESET))
-    send_account_mail(user, "reset", link=link)
+    _send(user, "reset", link=link)  # a failure is logged; the answer stays the same
+
+
+def _send(user: User, kind: str, **context) -> str | None:
+    """Send one account mail now; the reason it failed, or None."""
+    import logging
+
+    from ..reminders.transport import DeliveryError
+    from .mail import send_account_mail
+
+    try:
+        send_account_mail(user, kind, **context)
+    except DeliveryError as error:
+        logging.getLogger(__name__).error("%s mail to user %s failed: %s", kind, user.id, error)
+        return str(error)
+    return None
 
 
 def create_first_admin(email: str, password: str, name: str | None = None) -> User:

@@ -161,3 +161,31 @@ def test_the_password_of_the_inviting_admin_is_unchanged(app, client, admin):
     sign_in(client)
     _invite(client, email="new@tartu.ee", role="viewer", organisation="tartu")
     assert sign_in(app.test_client(), "adviser@elvl.ee", PASSWORD).status_code == 302
+
+
+def test_an_invitation_the_mail_server_refuses_is_reported_and_can_be_sent_again(
+    app, client, admin
+):
+    from scheduler.extensions import mail
+    from tests.smtp_sink import SmtpSink
+
+    make_org("tartu")
+    sink = SmtpSink().start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_SUPPRESS_SEND=False)
+        mail.init_app(app)
+        sink.handler.refuse.add("new@tartu.ee")
+        sign_in(client)
+        response = _invite(client, email="new@tartu.ee", role="viewer", organisation="tartu")
+        fresh()
+        page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+        assert "could not be mailed" in page and "new@tartu.ee" in page
+        assert sink.received == []
+
+        sink.handler.refuse.clear()
+        response = _invite(client, email="new@tartu.ee", role="viewer", organisation="tartu")
+        assert response.status_code == 302
+        (received,) = sink.received
+        assert received.recipients == ["new@tartu.ee"]
+    finally:
+        sink.stop()
