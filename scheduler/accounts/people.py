@@ -73,17 +73,12 @@ def invite_person():
     me = _me()
     if not can(me, "invite"):
         abort(403)
+    _refuse_what_is_not_theirs_to_give(me)
     form = _invite_form()
     if not form.validate_on_submit():
         return _page(form, 400)
-    organisation = (
-        db.session.query(Organisation).filter_by(slug=form.organisation.data).one_or_none()
-        if form.organisation.data
-        else None
-    )
+    organisation = _organisation(form.organisation.data)
     role = Role(form.role.data)
-    if not can(me, "invite", (role, organisation.id if organisation else None)):
-        abort(403)
     try:
         user, _link, failure = invite(
             form.email.data,
@@ -108,6 +103,24 @@ def invite_person():
     else:
         flash(_("An invitation was sent to %(email)s.", email=user.email))
     return redirect(url_for("accounts.people"))
+
+
+def _organisation(slug: str | None) -> Organisation | None:
+    if not slug:
+        return None
+    return db.session.query(Organisation).filter_by(slug=slug[:64]).one_or_none()
+
+
+def _refuse_what_is_not_theirs_to_give(me: User) -> None:
+    """403 for a role or organisation the form did not offer them (a hand-made request)."""
+    from flask import request
+
+    role = request.form.get("role")
+    if role not in {r.value for r in Role}:
+        return  # not a role at all: the form says so (400)
+    organisation = _organisation(request.form.get("organisation"))
+    if not can(me, "invite", (role, organisation.id if organisation else None)):
+        abort(403)
 
 
 @login_required
