@@ -33,6 +33,7 @@ setup: $(STAMP)
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) plan demo
+	$(FLASK) users first-admin-link
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
 
 test-setup: setup $(TEST_STAMP)

@@ -73,6 +73,11 @@ class Config:
     # sign-ins from there answer 429 until the window has passed.
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 10)
     LOGIN_WINDOW_MINUTES = _int("LOGIN_WINDOW_MINUTES", 15)
+    # Links sent by mail (accounts/links.py): an invitation, a password reset, and the link
+    # `make run` prints to create the first admin. Each works once.
+    INVITATION_MAX_AGE_DAYS = _int("INVITATION_MAX_AGE_DAYS", 7)
+    PASSWORD_RESET_MAX_AGE_MINUTES = _int("PASSWORD_RESET_MAX_AGE_MINUTES", 60)
+    FIRST_ADMIN_LINK_MAX_AGE_DAYS = _int("FIRST_ADMIN_LINK_MAX_AGE_DAYS", 7)
 
     # Reminders (docs/reminders.md); Series.reminder_policy may override the first four per series.
     REMINDER_OFFSETS_DAYS = tuple(

@@ -94,7 +94,18 @@ def _select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
+    signed_in = _signed_in_locale()
+    if signed_in in languages:  # the account page's choice, unless ?lang= said otherwise
+        return signed_in
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _signed_in_locale() -> str | None:
+    from flask_login import current_user
+
+    if request.blueprint == "static" or request.endpoint in (None, "static"):
+        return None
+    return getattr(current_user, "locale", None) if current_user.is_authenticated else None
 
 
 def babel_languages() -> tuple[str, ...]:

@@ -4,10 +4,12 @@ from ..extensions import db, login_manager
 
 
 def init_app(app) -> None:
+    from ..core.policy import can
     from .models import User
 
     login_manager.login_view = "accounts.login"
     _secure_cookies(app)
+    app.jinja_env.globals["can"] = can
 
     @login_manager.user_loader
     def _load_user(session_id: str):

@@ -83,4 +83,49 @@ def list_command() -> None:
         click.echo(f"{user.email:<40} {user.role.value:<12} {org:<10} {user.locale}{state}")
 
 
+@users_group.command("invite")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--org", help="Organisation slug (coordinators need one).")
+@click.option("--name")
+@click.option("--locale", type=click.Choice(["et", "en", "ru"]), default="et", show_default=True)
+@with_appcontext
+def invite_command(email, role, org, name, locale) -> None:
+    """Mail EMAIL an invitation (a link to choose a password, valid 7 days); print the link."""
+    from .services import AccountError, invite
+
+    cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
+    cli_require_fits(name, column_length(User.name), "--name")
+    organisation = None
+    if org:
+        organisation = db.session.query(Organisation).filter_by(slug=org).one_or_none()
+        if organisation is None:
+            raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
+    if Role(role) == Role.COORDINATOR and organisation is None:
+        raise click.BadParameter("a coordinator needs --org", param_hint="--org")
+    try:
+        user, link, failure = invite(email, role, organisation, name=name, locale=locale)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{user.email}: invited as {user.role.value}{' of ' + org if org else ''}")
+    if failure is not None:
+        click.echo(f"the mail could not be sent ({failure}); pass the link on yourself:", err=True)
+    click.echo(link)
+
+
+@users_group.command("first-admin-link")
+@with_appcontext
+def first_admin_link_command() -> None:
+    """Print a one-time link that creates the first administrator (while there is none)."""
+    from .links import admin_exists, first_admin_token
+    from .services import link_to
+
+    if admin_exists():
+        click.echo("An administrator exists: sign in at " + link_to("accounts.login"))
+        return
+    link = link_to("accounts.first_admin", token=first_admin_token())
+    click.echo("No administrator yet. Open this link to create the first one:")
+    click.echo(link)
+
+
 commands = [users_group]

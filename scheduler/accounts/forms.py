@@ -1,9 +1,87 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from .labels import LANGUAGE_NAMES, ROLE_LABELS
+
+MIN_PASSWORD = 10
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+def _email_field():
+    return EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+
+
+def _language_field():
+    choices = [
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()
+    ]
+    return SelectField(_l("Language"), choices=choices, default="et")
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)]
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class FirstAdminForm(NewPasswordForm):
+    email = _email_field()
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+class InviteForm(FlaskForm):
+    email = _email_field()
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), validate_choice=True)
+    organisation = SelectField(_l("Organisation"), validate_choice=True)
+    locale = _language_field()
+
+    def offer(self, roles, organisations, locale: str) -> None:
+        """The roles and organisations the inviting person may choose from."""
+        self.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
+        self.organisation.choices = [SelectChoice("", "—")] * (len(organisations) != 1) + [
+            SelectChoice(o.slug, o.display_name(locale)) for o in organisations
+        ]
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()]
+    )
+
+
+class PreferencesForm(FlaskForm):
+    locale = _language_field()
+    reminders = BooleanField(_l("Send me reminder mail about my events"))
+
+
+class FeedTokenForm(FlaskForm):
+    label = StringField(
+        _l("Label (e.g. Outlook at work)"), validators=[Optional(), Length(max=200)]
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token is checked."""

@@ -13,8 +13,15 @@ from werkzeug.exceptions import TooManyRequests
 
 from ..core.time import utcnow
 from . import throttle
-from .forms import LoginForm
-from .services import authenticate, end_sessions
+from .forms import FirstAdminForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from .links import INVITATION, RESET, check_first_admin_token, user_of_token
+from .services import (
+    authenticate,
+    change_password,
+    create_first_admin,
+    end_sessions,
+    request_password_reset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +77,53 @@ def _safe_next(target: str | None) -> str:
     ):
         return target
     return url_for("events.index")
+
+
+# --- forgotten passwords, invitations, the first admin -------------------------------------
+
+
+def forgot_password():
+    """The same answer whether or not the email belongs to someone."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        flash(
+            _("If this email belongs to an account, a link to reset its password is on its way."),
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form), 400 if form.is_submitted() else 200
+
+
+def reset_password(token: str):
+    user = user_of_token(token, RESET)
+    return _set_password_page(user, _("Choose a new password"), _("Your password was changed."))
+
+
+def accept_invitation(token: str):
+    user = user_of_token(token, INVITATION)
+    return _set_password_page(user, _("Welcome! Choose your password"), _("Welcome!"))
+
+
+def _set_password_page(user, title: str, done: str):
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        change_password(user, form.password.data)  # the link stops working; other sessions end
+        logout_user()
+        login_user(user)
+        flash(done)
+        return redirect(url_for("accounts.account"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/set_password.html", form=form, user=user, title=title), status
+
+
+def first_admin(token: str):
+    check_first_admin_token(token)
+    form = FirstAdminForm()
+    if form.validate_on_submit():
+        user = create_first_admin(form.email.data, form.password.data, form.name.data or None)
+        logout_user()
+        login_user(user)
+        flash(_("You are the first administrator. Invite the others from the people page."))
+        return redirect(url_for("accounts.people"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/first_admin.html", form=form), status

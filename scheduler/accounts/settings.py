@@ -1,0 +1,93 @@
+"""A person's own account page: language, reminder mail, password, private feed links."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user
+
+from ..extensions import db
+from ..feeds import models as feed_tokens
+from ..feeds.views import private_links
+from .forms import ChangePasswordForm, ConfirmForm, FeedTokenForm, PreferencesForm
+from .labels import role_label
+from .services import change_password
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _page(preferences=None, password=None, new_links=None, status: int = 200):
+    me = _me()
+    if preferences is None:
+        preferences = PreferencesForm(locale=me.locale, reminders=not me.reminders_opt_out)
+    return render_template(
+        "accounts/account.html",
+        me=me,
+        role_label=role_label,
+        preferences=preferences,
+        password=password or ChangePasswordForm(),
+        feed_form=FeedTokenForm(),
+        confirm=ConfirmForm(),
+        tokens=feed_tokens.tokens_of(me),
+        new_links=new_links,
+    ), status
+
+
+@login_required
+def account():
+    return _page()
+
+
+@login_required
+def save_preferences():
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        return _page(preferences=form, status=400)
+    me = _me()
+    me.locale = form.locale.data
+    me.reminders_opt_out = not form.reminders.data
+    db.session.commit()
+    session.pop("lang", None)  # the saved language now applies, not one picked earlier by ?lang=
+    refresh()
+    flash(_("Your preferences were saved."))
+    return redirect(url_for("accounts.account"))
+
+
+@login_required
+def save_password():
+    form = ChangePasswordForm()
+    me = _me()
+    if form.validate_on_submit() and not me.check_password(form.current.data):
+        form.current.errors.append(_("This is not your current password."))
+    elif form.validate_on_submit():
+        change_password(me, form.password.data)  # ends the other sessions
+        login_user(me)  # this one continues with the new session version
+        flash(_("Your password was changed. Your other sessions have ended."))
+        return redirect(url_for("accounts.account"))
+    return _page(password=form, status=400)
+
+
+@login_required
+def create_feed_link():
+    form = FeedTokenForm()
+    if not form.validate_on_submit():
+        return _page(status=400)
+    _row, secret = feed_tokens.issue_token(_me(), form.label.data or None)
+    db.session.commit()
+    return _page(new_links=private_links(secret))
+
+
+@login_required
+def revoke_feed_link(token_id: int):
+    row = db.session.get(feed_tokens.FeedToken, token_id)
+    if row is None or row.user_id != _me().id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    feed_tokens.revoke(row)
+    db.session.commit()
+    flash(_("The private feed link was revoked."))
+    return redirect(url_for("accounts.account"))
