@@ -15,10 +15,7 @@ LANGUAGES = ("et", "en", "ru")
 
 
 def _value(obj: Any, name: str) -> str | None:
-    if isinstance(obj, Mapping):
-        value = obj.get(name)
-    else:
-        value = getattr(obj, name, None)
+    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
     return value or None
 
 

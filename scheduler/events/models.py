@@ -4,7 +4,6 @@ import enum
 from datetime import date, datetime, time
 
 from sqlalchemy import (
-    false,
     JSON,
     Boolean,
     Date,
@@ -15,6 +14,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

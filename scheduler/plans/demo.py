@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from .loader import LoadReport, builtin_plan_path, load_plan_file, plan_limits, _jsonable
+from .loader import LoadReport, _jsonable, builtin_plan_path, load_plan_file, plan_limits
 from .roll import _roll_series, _shift_period
 from .schema import read_plan
 
@@ -102,6 +102,4 @@ def write_demo_plan(to_year: int, directory: Path, source: Path | None = None) -
 
 def replay_demo(today_year: int, directory: Path) -> list[LoadReport]:
     """Load the replays of the built-in plan into the current and the next year."""
-    return [
-        load_plan_file(write_demo_plan(year, directory)) for year in demo_years(today_year)
-    ]
+    return [load_plan_file(write_demo_plan(year, directory)) for year in demo_years(today_year)]
