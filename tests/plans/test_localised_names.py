@@ -81,3 +81,16 @@ def test_local_governments_keep_official_names_in_estonian_order(loaded, admin_c
         ("Võru vald", "Väike-Maarja vald"),
     ]:
         assert options.index(earlier) < options.index(later)
+
+
+def test_the_indicators_workbook_names_indicators_in_the_readers_language(loaded, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/indicators/report.xlsx?year=2024&lang=ru")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    values = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert "Число организованных информационных дней" in values
+    assert "число" in values  # the unit "count"
