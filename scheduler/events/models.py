@@ -14,9 +14,11 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.localized import localized
 from ..core.time import utcnow
 from ..core.types import UTCDateTime, enum_column
 from ..core.vocabulary import EVENT_TYPES  # noqa: F401 (re-exported)
@@ -53,6 +55,8 @@ class Series(db.Model):
     online_url: Mapped[str | None] = mapped_column(String(500))
     organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Replayed by `flask plan demo` from a real plan into a current year (see plans.demo).
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Tallinn")
     start_date: Mapped[date] = mapped_column(Date)
     start_time: Mapped[time] = mapped_column(Time)
@@ -79,7 +83,7 @@ class Series(db.Model):
     )
 
     def title_for(self, locale: str = "et") -> str:
-        return {"en": self.title_en, "ru": self.title_ru}.get(locale) or self.title
+        return localized(self, "title", locale)
 
 
 class Event(db.Model):

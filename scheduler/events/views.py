@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..core.localized import sorted_estonian
 from ..core.time import DEFAULT_TZ, parse_local_datetime, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
@@ -54,6 +55,7 @@ def index():
         "events/index.html",
         months=months,
         count=len(events),
+        has_demo=any(event.series.is_demo for event in events),
         year=year,
         years=years,
         organisations=organisations,
@@ -97,9 +99,11 @@ def detail(event_id: int):
         rule_text = describe(spec_for(event.series), locale)
     except RuleError:
         rule_text = ""
-    kovs = db.session.scalars(
-        select(Organisation).where(Organisation.ehak_code.is_not(None)).order_by(Organisation.slug)
-    ).all()
+    # Official Estonian names in Estonian alphabetical order (š, z, ž after s; õ ä ö ü after w).
+    kovs = sorted_estonian(
+        db.session.scalars(select(Organisation).where(Organisation.ehak_code.is_not(None))),
+        key=lambda org: org.name,
+    )
     return render_template(
         "events/detail.html",
         event=event,

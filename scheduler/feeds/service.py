@@ -498,7 +498,7 @@ class _Context:
             description=self.description(series),
             location=event.location or series.location,
             url=self.url(series),
-            categories=(type_label(series.event_type),),
+            categories=feed_categories(series),
             organizer=self.organizer(series),
             cancelled=event.status == EventStatus.CANCELLED,
             private=not series.is_public,
@@ -522,7 +522,7 @@ class _Context:
             description=self.description(series),
             location=series.location,
             url=self.url(series),
-            categories=(type_label(series.event_type),),
+            categories=feed_categories(series),
             organizer=self.organizer(series),
             private=not series.is_public,
             ref=f"series {series.id}",
@@ -550,6 +550,15 @@ class _Context:
         if series.id not in self._descriptions:
             self._descriptions[series.id] = series_description(series, self.locale)
         return self._descriptions[series.id]
+
+
+DEMO_CATEGORY = "demo"
+
+
+def feed_categories(series: Series) -> tuple[str, ...]:
+    """The event type's name; and "demo" for data replayed by `flask plan demo`."""
+    label = type_label(series.event_type)
+    return (label, DEMO_CATEGORY) if series.is_demo else (label,)
 
 
 def series_description(series: Series, locale: str) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.localized import localized
 from ..core.time import zone
 from ..events.models import Event
 
@@ -55,10 +56,15 @@ class EvidenceEvent:
     attendance: int | None
     participants: tuple[str, ...]
 
+    organisation_name_ru: str | None = None
+
     def organisation_display(self, locale: str) -> str:
-        if locale != "et" and self.organisation_name_en:
-            return self.organisation_name_en
-        return self.organisation_name
+        names = {
+            "name": self.organisation_name,
+            "name_en": self.organisation_name_en,
+            "name_ru": self.organisation_name_ru,
+        }
+        return localized(names, "name", locale)
 
     def as_json(self) -> dict:
         return {
@@ -104,6 +110,7 @@ def _evidence_event(event: Event, audience: Audience, local) -> EvidenceEvent:
         organisation=organisation.slug,
         organisation_name=organisation.name,
         organisation_name_en=organisation.name_en,
+        organisation_name_ru=organisation.name_ru,
         attendance=event.attendance,
         participants=tuple(o.slug for o in event.participants),
     )

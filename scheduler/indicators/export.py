@@ -11,12 +11,15 @@ import io
 import json
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..core.exports import append_row, csv_rows
+from ..core.localized import localized
+from ..localisation import unit_label
 from .evidence import EvidenceEvent
 from .report import Report
 
@@ -144,8 +147,8 @@ def _indicator_sheet(sheet, report: Report, rows: list[dict]) -> None:
         line = [
             row["table"],
             row["code"],
-            row["name"],
-            row["unit"],
+            localized(row, "name", str(get_locale())),
+            unit_label(row["unit"]),
             row["target_year"],
             row["target_2029"],
             row["actual"],
@@ -164,7 +167,13 @@ def _indicator_sheet(sheet, report: Report, rows: list[dict]) -> None:
 
 def _by_org_sheet(sheet, rows: list[dict]) -> None:
     body = [
-        [row["code"], slug, org["name"], org["actual"], org["planned"]]
+        [
+            row["code"],
+            slug,
+            localized(org, "name", str(get_locale())),
+            org["actual"],
+            org["planned"],
+        ]
         for row in rows
         for slug, org in row["by_org"].items()
     ]

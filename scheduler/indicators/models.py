@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.localized import localized
 from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
@@ -37,6 +38,7 @@ class Indicator(db.Model):
     table: Mapped[str] = mapped_column(String(16))  # the plan's table number, e.g. "8"
     name: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str | None] = mapped_column(String(300))
+    name_ru: Mapped[str | None] = mapped_column(String(300))
     unit: Mapped[str] = mapped_column(String(32))
     # The counting rule as declared in the plan file, e.g.
     # {"kind": "held_events", "types": ["info_day"]}; see rules.py.
@@ -53,7 +55,7 @@ class Indicator(db.Model):
         return next((t.value for t in self.targets if t.year == year and t.kind == kind), None)
 
     def display_name(self, locale: str = "et") -> str:
-        return self.name_en if locale != "et" and self.name_en else self.name
+        return localized(self, "name", locale)
 
 
 class IndicatorTarget(db.Model):

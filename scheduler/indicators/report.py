@@ -54,7 +54,7 @@ class IndicatorRow:
     cumulative: Cumulative
     assessment: Assessment
     by_year: list[dict[str, Any]]
-    org_names: dict[str, tuple[str, str | None]]
+    org_names: dict[str, tuple[str, str | None, str | None]]
     manual: IndicatorManualValue | None = None
     submitted: dict[str, Any] | None = None
 
@@ -69,6 +69,7 @@ class IndicatorRow:
             "table": ind.table,
             "name": ind.name,
             "name_en": ind.name_en,
+            "name_ru": ind.name_ru,
             "unit": ind.unit,
             "scope": ind.target_scope,
             "counting": self.rule.as_dict(),
@@ -90,8 +91,9 @@ class IndicatorRow:
             "awaiting_outcome": fig.awaiting_outcome,
             "by_org": {
                 slug: {
-                    "name": self.org_names.get(slug, (slug, None))[0],
-                    "name_en": self.org_names.get(slug, (slug, None))[1],
+                    "name": self.org_names.get(slug, (slug, None, None))[0],
+                    "name_en": self.org_names.get(slug, (slug, None, None))[1],
+                    "name_ru": self.org_names.get(slug, (slug, None, None))[2],
                     "actual": as_number(org.actual),
                     "planned": as_number(org.planned),
                 }
@@ -206,8 +208,10 @@ def closing_for(year: int) -> IndicatorYearClosing | None:
 
 
 def organisation_names() -> dict[str, tuple[str, str | None]]:
-    rows = db.session.execute(select(Organisation.slug, Organisation.name, Organisation.name_en))
-    return {slug: (name, name_en) for slug, name, name_en in rows}
+    rows = db.session.execute(
+        select(Organisation.slug, Organisation.name, Organisation.name_en, Organisation.name_ru)
+    )
+    return {slug: (name, name_en, name_ru) for slug, name, name_en, name_ru in rows}
 
 
 def build_report(

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.localized import localized
 from ..core.types import enum_column
 from ..extensions import db
 
@@ -24,6 +25,7 @@ class Organisation(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(200))
+    name_ru: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
     # EHAK code of a local government (e.g. "0793" for Tartu city); None for ELVL and others.
     ehak_code: Mapped[str | None] = mapped_column(String(8), unique=True)
@@ -41,7 +43,7 @@ class Organisation(db.Model):
         return any(p.covers(day) for p in self.partnerships)
 
     def display_name(self, locale: str = "et") -> str:
-        return self.name_en if locale != "et" and self.name_en else self.name
+        return localized(self, "name", locale)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

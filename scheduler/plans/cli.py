@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..core.time import utcnow
+from ..core.time import utcnow, zone
+from .demo import replay_demo
 from .loader import builtin_plan_path, load_plan_file, plan_limits
 from .roll import RollError, roll_plan
 from .schema import PlanError, read_plan
@@ -83,17 +84,32 @@ def roll_command(from_year: int, to_year: int, output: Path | None, load: bool, 
 
 
 @plan_group.command("demo")
+@click.option(
+    "--replay/--no-replay",
+    default=True,
+    show_default=True,
+    help="Replay the 2024 plan into this and next year as demo data "
+    "(--no-replay: only draft this year from it, as `flask plan roll` does).",
+)
 @with_appcontext
-def demo_command() -> None:
-    """Load the built-in 2024 plan and draft the current year from it (the demo data)."""
+def demo_command(replay: bool) -> None:
+    """Load the built-in 2024 plan and the demo data around today. Safe to repeat."""
     click.echo(load_plan_file().summary())
-    this_year = utcnow().year
+    this_year = local_today().year
+    if replay:
+        for report in replay_demo(this_year, _draft_path(this_year).parent):
+            click.echo(f"demo {report.summary()}")
+        return
     if this_year > 2024:
         draft = _draft_path(this_year)
         if not draft.exists():  # a draft someone may have edited is loaded, not replaced
             roll_plan(2024, this_year, draft)
             click.echo(f"drafted {draft}")
         click.echo(load_plan_file(draft).summary())
+
+
+def local_today():
+    return utcnow().astimezone(zone()).date()
 
 
 def _draft_path(year: int) -> Path:

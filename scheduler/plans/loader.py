@@ -203,6 +203,7 @@ def _upsert_organisation(entry, report: LoadReport) -> Organisation:
         "organisations",
         name=entry.name,
         name_en=entry.name_en,
+        name_ru=entry.name_ru,
         kind=OrganisationKind(entry.kind),
     )
     for period in entry.partnerships:
@@ -228,6 +229,7 @@ def _upsert_plan(document: PlanDocument, raw: dict, source: str, report: LoadRep
         period_start=header.period.start,
         period_end=header.period.end,
         is_draft=header.draft,
+        is_demo=header.demo,
         source=source,
         content_hash=content_hash,
     ):
@@ -269,6 +271,7 @@ def _upsert_activities(document, plan, organisations, report) -> dict[str, Activ
             "activities",
             title=entry.title,
             title_en=entry.title_en,
+            title_ru=entry.title_ru,
             description=entry.description,
             organisation=organisations[placed.organisation],
             timeframe_start=entry.timeframe.start,
@@ -297,7 +300,7 @@ def _upsert_activities(document, plan, organisations, report) -> dict[str, Activ
 def _upsert_series(
     entry: SeriesEntry, document: PlanDocument, placed, plan, activities, organisations, report
 ) -> Series:
-    bounds = activity_bounds(placed.entry)
+    bounds = activity_bounds(placed.entry, demo=document.plan.demo)
     series, is_new = _find_or_add(Series, report, "series", key=entry.key)
     values = dict(
         plan=plan,
@@ -313,6 +316,7 @@ def _upsert_series(
         online_url=entry.online_url,
         organisers=list(entry.organisers),
         is_public=entry.public,
+        is_demo=document.plan.demo,
         timezone=entry.timezone or document.plan.timezone,
         start_date=entry.start.date(),
         start_time=entry.start.time().replace(tzinfo=None),
@@ -345,6 +349,7 @@ def _upsert_indicator(entry, report: LoadReport, source: str) -> Indicator:
         table=entry.table,
         name=entry.name,
         name_en=entry.name_en,
+        name_ru=entry.name_ru,
         unit=entry.unit,
         rule=dict(entry.counting),
         target_scope=entry.scope,

@@ -2,9 +2,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.localized import localized
 from ..core.time import utcnow
 from ..core.types import UTCDateTime
 from ..extensions import db
@@ -22,6 +33,8 @@ class Plan(db.Model):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     is_draft: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A replay of a real plan into a current year by `flask plan demo`: demo data, not a plan.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     source: Mapped[str | None] = mapped_column(String(500))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -43,6 +56,7 @@ class Activity(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
     title: Mapped[str] = mapped_column(String(500))
     title_en: Mapped[str | None] = mapped_column(String(500))
+    title_ru: Mapped[str | None] = mapped_column(String(500))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     timeframe_start: Mapped[date] = mapped_column(Date)
     timeframe_end: Mapped[date] = mapped_column(Date)
@@ -53,7 +67,7 @@ class Activity(db.Model):
     children: Mapped[list[Activity]] = relationship(back_populates="parent")
 
     def display_title(self, locale: str = "et") -> str:
-        return self.title_en if locale != "et" and self.title_en else self.title
+        return localized(self, "title", locale)
 
 
 class PlanActivity(db.Model):

@@ -59,6 +59,9 @@ class PlanHeader(Strict):
     programme: Period | None = None
     draft: bool = False
     rolled_from: int | None = None
+    # Demo data replayed from a real plan by `flask plan demo`: its series ignore the
+    # activities' overall timeframes and are marked as demo in pages and feeds.
+    demo: bool = False
 
 
 class PartnershipEntry(Strict):
@@ -71,6 +74,7 @@ class OrganisationEntry(Strict):
     kind: Literal["implementer", "partner", "kov", "other"]
     name: str
     name_en: str | None = None
+    name_ru: str | None = None
     partnerships: list[PartnershipEntry] = []
 
 
@@ -78,6 +82,7 @@ class ActivityEntry(Strict):
     code: str = Field(pattern=r"^\d+(\.\d+)*$")
     title: str
     title_en: str | None = None
+    title_ru: str | None = None
     organisation: str | None = None
     timeframe: Period
     dates: Period
@@ -148,6 +153,7 @@ class IndicatorEntry(Strict):
     table: str
     name: str
     name_en: str | None = None
+    name_ru: str | None = None
     unit: str
     scope: Literal["year", "cumulative"] = "year"
     targets: dict[int, Decimal] = {}
@@ -390,7 +396,7 @@ def _cross_check(document: PlanDocument, path: Path, root: yaml.Node) -> list[st
         if series.organisation and series.organisation not in org_slugs:
             problem((*loc, "organisation"), f"unknown organisation '{series.organisation}'")
         tz = series.timezone or document.plan.timezone
-        bounds = activity_bounds(activity)
+        bounds = activity_bounds(activity, demo=document.plan.demo)
         try:
             validate(series_spec(series, tz, bounds))
         except RuleError as error:
@@ -399,8 +405,14 @@ def _cross_check(document: PlanDocument, path: Path, root: yaml.Node) -> list[st
     return problems
 
 
-def activity_bounds(activity: ActivityEntry) -> DateRange:
-    """Occurrences of an activity's series fall inside its plan dates and overall timeframe."""
+def activity_bounds(activity: ActivityEntry, demo: bool = False) -> DateRange:
+    """Occurrences of an activity's series fall inside its plan dates and overall timeframe.
+
+    A demo replay (``demo``) keeps to the plan dates alone: its point is a calendar with
+    content around today, also after a partner's real timeframe has ended.
+    """
+    if demo:
+        return DateRange(activity.dates.start, activity.dates.end)
     start = max(activity.dates.start, activity.timeframe.start)
     end = min(activity.dates.end, activity.timeframe.end)
     return DateRange(start, max(start, end))

@@ -164,6 +164,7 @@ SCHEMAS = {
             "table": {"type": ["string", "null"]},
             "name": {"type": "string"},
             "name_en": {"type": ["string", "null"]},
+            "name_ru": {"type": ["string", "null"]},
             "unit": {"type": ["string", "null"]},
             "scope": {"type": "string"},
             "counting": {
@@ -203,6 +204,7 @@ SCHEMAS = {
                     "properties": {
                         "name": {"type": "string"},
                         "name_en": {"type": ["string", "null"]},
+                        "name_ru": {"type": ["string", "null"]},
                         "actual": NUMBER_OR_NULL,
                         "planned": NUMBER_OR_NULL,
                     },

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..accounts.models import Role
 from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
+from ..core.localized import sorted_estonian
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, lock_event, record_outcome
@@ -86,12 +87,14 @@ def _refused(error: LinkRefused):
 
 
 def _kov_choices() -> list[Organisation]:
-    return list(
+    """Local governments by their official Estonian names, in Estonian alphabetical order."""
+    return sorted_estonian(
         db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind.in_((OrganisationKind.PARTNER, OrganisationKind.KOV)))
-            .order_by(Organisation.name)
-        )
+            select(Organisation).where(
+                Organisation.kind.in_((OrganisationKind.PARTNER, OrganisationKind.KOV))
+            )
+        ),
+        key=lambda org: org.name,
     )
 
 

@@ -23,6 +23,7 @@ def _setup(build):
     build.indicator("networks", {"kind": "held_events", "types": ["network_meeting"]})
     indicator = build.indicator("trainings", {"kind": "held_events", "types": ["training"]})
     indicator.name, indicator.unit = INDICATOR_NAME, "@SUM(1)"
+    indicator.name_en = INDICATOR_NAME  # the workbook names it in the reader's language
     internal = build.event("2024-02-01 10:00", "network_meeting", org="tartu", status="held")
     internal.series.is_public = False
     internal.series.title = SECRET

@@ -75,12 +75,12 @@ def test_roll_never_overwrites_a_draft_without_force(app, runner, tmp_path):
     assert "year: 2025" in output.read_text()
 
 
-def test_demo_loads_2024_and_drafts_the_current_year(app, runner):
+def test_demo_without_replay_loads_2024_and_drafts_the_current_year(app, runner):
     from scheduler.core.time import utcnow
 
-    result = runner.invoke(args=["plan", "demo"])
+    result = runner.invoke(args=["plan", "demo", "--no-replay"])
     assert result.exit_code == 0, result.output
     years = {plan.year: plan.is_draft for plan in db.session.scalars(select(Plan))}
     assert years == {2024: False, utcnow().year: True}
-    again = runner.invoke(args=["plan", "demo"])
+    again = runner.invoke(args=["plan", "demo", "--no-replay"])
     assert again.exit_code == 0 and again.output.count("nothing changed") == 2
