@@ -10,7 +10,9 @@
     const cells = rows.map((row) => Array.from(row.querySelectorAll("[role=gridcell]")));
     if (!cells.length || !cells[0].length) return;
     grid.querySelectorAll("[role=gridcell] a").forEach((link) => link.setAttribute("tabindex", "-1"));
+    const asked = new URLSearchParams(window.location.search).get("date");
     let current =
+      (asked && grid.querySelector(`[role=gridcell][data-date="${CSS.escape(asked)}"]:not(.other-month)`)) ||
       grid.querySelector("[role=gridcell][aria-current=date]") ||
       grid.querySelector("[role=gridcell]:not(.other-month)") ||
       cells[0][0];
@@ -32,10 +34,22 @@
       cell.focus();
     }
 
-    function follow(name) {
+    // PageUp/PageDown: the same day of the previous/next month (or its last day), focused
+    // in the grid when the page opens (#focus-grid).
+    function follow(name, cell) {
       const href = grid.dataset[name];
-      if (href) window.location.assign(href);
+      if (!href) return;
+      const url = new URL(href, window.location.href);
+      const [year, month] = url.searchParams.get("date").split("-").map(Number);
+      const wanted = Number(cell.dataset.date.split("-")[2]);
+      const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+      const day = String(Math.min(wanted, last)).padStart(2, "0");
+      url.searchParams.set("date", `${year}-${String(month).padStart(2, "0")}-${day}`);
+      url.hash = "focus-grid"; // no element has this id: the browser must not move focus itself
+      window.location.assign(url.toString());
     }
+
+    if (window.location.hash === "#focus-grid") current.focus();
 
     grid.addEventListener("click", (event) => {
       const cell = event.target.closest("[role=gridcell]");
@@ -69,11 +83,11 @@
           break;
         case "PageUp":
           event.preventDefault();
-          follow("prev");
+          follow("prev", cell);
           return;
         case "PageDown":
           event.preventDefault();
-          follow("next");
+          follow("next", cell);
           return;
         case "Enter":
         case " ": {
