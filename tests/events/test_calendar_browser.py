@@ -141,3 +141,24 @@ def test_no_page_scrolls_sideways_at_360_px(plan, live_server, browser):
     finally:
         context.close()
     assert too_wide == []
+
+
+@pytest.mark.parametrize(
+    "path, label", [("/?view=year&year=2024", "When"), ("/indicators/?year=2024", "Actual")]
+)
+def test_on_a_phone_tables_become_labelled_lists(plan, live_server, browser, path, label):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}{path}&lang=en")
+        cell = page.locator(f"table.responsive td[data-label='{label}']").first
+        assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+        before = cell.evaluate("e => getComputedStyle(e, '::before').content")
+        assert before == f'"{label}: "'
+        assert not page.locator("table.responsive thead").first.is_visible() or (
+            page.locator("table.responsive thead").first.bounding_box()["width"] <= 1
+        )
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert cell.evaluate("e => getComputedStyle(e).display") == "table-cell"
+    finally:
+        context.close()
