@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "held": _l("Held"),
     "not_held": _l("Not held"),
     "cancelled": _l("Cancelled"),
+    "awaiting_outcome": _l("Awaiting outcome"),
 }
 
 

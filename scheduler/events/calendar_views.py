@@ -1,0 +1,306 @@
+"""The calendar pages: agenda (the default), week and month, with bookmarkable filters.
+
+Every view is one GET URL: ``/?view=agenda|week|month&date=YYYY-MM-DD`` plus the filters
+``org``, ``activity``, ``type``, ``language`` (working language; ``lang`` stays the interface
+language), ``status`` (``planned``, ``awaiting_outcome``, ``held``, ``not_held``,
+``cancelled``) and ``mine=1``. The year table of earlier versions stays at ``?view=year``
+(and ``?year=YYYY``). Who sees what is the events queries' rule: internal events only for
+signed-in people.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from itertools import groupby
+from urllib.parse import urlencode
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..extensions import db
+from ..organisations.models import Organisation, OrganisationKind
+from ..plans.models import Activity
+from . import views as year_views
+from .labels import status_label
+from .models import EVENT_TYPES, Event, EventStatus, Series
+from .queries import EventFilter, list_events
+
+VIEWS = ("agenda", "week", "month")
+AGENDA_DAYS = 28
+AWAITING = "awaiting_outcome"
+STATUSES = ("planned", AWAITING, "held", "not_held", "cancelled")
+VIEW_LABELS = {"agenda": _l("Agenda"), "week": _l("Week"), "month": _l("Month")}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_PARAMETER = 100
+
+
+@dataclass(frozen=True)
+class CalendarQuery:
+    """What a calendar URL asks for; ``params()`` gives it back as the same URL's query."""
+
+    view: str = "agenda"
+    day: date | None = None  # None: today (not written into URLs)
+    org: str | None = None
+    activity: str | None = None
+    event_type: str | None = None
+    language: str | None = None
+    status: str | None = None
+    mine: bool = False
+
+    def params(self, **changes) -> dict[str, str]:
+        query = replace(self, **changes) if changes else self
+        pairs = {
+            "view": query.view if query.view != "agenda" else None,
+            "date": query.day.isoformat() if query.day else None,
+            "org": query.org,
+            "activity": query.activity,
+            "type": query.event_type,
+            "language": query.language,
+            "status": query.status,
+            "mine": "1" if query.mine else None,
+        }
+        return {key: value for key, value in pairs.items() if value}
+
+    def url(self, **changes) -> str:
+        params = self.params(**changes)
+        return url_for("events.index") + (f"?{urlencode(params)}" if params else "")
+
+    @property
+    def has_filter(self) -> bool:
+        return any(
+            (self.org, self.activity, self.event_type, self.language, self.status, self.mine)
+        )
+
+
+def index():
+    """``/``: the agenda, week or month; the year table for ``?view=year`` or ``?year=``."""
+    view = request.args.get("view")
+    if view == "year" or (view is None and "year" in request.args):
+        return year_views.index()
+    query = _query_from_request()
+    if query.mine and not current_user.is_authenticated:
+        return redirect(url_for("accounts.login", next=request.full_path))
+    today = utcnow().astimezone(zone(DEFAULT_TZ)).date()
+    day = query.day or today
+    if query.view == "week":
+        context = _week(query, day)
+    elif query.view == "month":
+        context = _month(query, day, today)
+    else:
+        context = _agenda(query, day, today)
+    return render_template(
+        f"events/{query.view}.html",
+        query=query,
+        day=day,
+        today=today,
+        views=[(name, VIEW_LABELS[name]) for name in VIEWS],
+        feed=feed_link(query),
+        choices=_choices(),
+        statuses=[(code, _status_text(code)) for code in STATUSES],
+        status_text=_status_text,
+        **context,
+    )
+
+
+def _query_from_request() -> CalendarQuery:
+    args = request.args
+    view = args.get("view") or "agenda"
+    if view not in VIEWS:
+        abort(400, _("Unknown calendar view."))
+    day = None
+    if args.get("date"):
+        try:
+            day = date.fromisoformat(args["date"])
+        except ValueError:
+            abort(400, _("The date must be written as YYYY-MM-DD."))
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            abort(400, _("%(year)s is not a year of the programme's calendar", year=day.year))
+    status = args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(400, _("Unknown status."))
+    return CalendarQuery(
+        view=view,
+        day=day,
+        org=_text(args.get("org")),
+        activity=_text(args.get("activity")),
+        event_type=_text(args.get("type")),
+        language=_text(args.get("language")),
+        status=status,
+        mine=args.get("mine") in ("1", "on", "true", "yes"),
+    )
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > MAX_PARAMETER or "\x00" in value:
+        abort(400, _("A filter value is too long or not text."))
+    return value
+
+
+# Events
+
+
+def _events(query: CalendarQuery, start: date, end: date) -> list[Event]:
+    """Events starting in the local days ``[start, end)`` that the filter and visitor may see."""
+    events = list_events(
+        EventFilter(
+            start=start,
+            end=end,
+            org=query.org,
+            activity=query.activity,
+            event_type=query.event_type,
+            language=query.language,
+            organiser=current_user.email if query.mine else None,
+            public_only=not current_user.is_authenticated,
+        )
+    )
+    if query.status:
+        now = utcnow()
+        events = [e for e in events if shown_status(e, now) == query.status]
+    return events
+
+
+def shown_status(event: Event, now: datetime | None = None) -> str:
+    """The status a page shows: an event that has ended and is still planned awaits its
+    outcome (derived for display, never stored)."""
+    if event.status == EventStatus.PLANNED and event.end <= (now or utcnow()):
+        return AWAITING
+    return event.status.value
+
+
+def _status_text(code: str) -> str:
+    return status_label(code)
+
+
+def _local_day(event: Event) -> date:
+    return event.start.astimezone(zone(DEFAULT_TZ)).date()
+
+
+def _by_day(events: list[Event]) -> list[tuple[date, list[Event]]]:
+    return [(day, list(items)) for day, items in groupby(events, key=_local_day)]
+
+
+# The three views
+
+
+def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
+    end = day + timedelta(days=AGENDA_DAYS)
+    events = _events(query, day, end)
+    days = _by_day(events)
+    if day <= today < end and today not in dict(days):
+        days = sorted([*days, (today, [])], key=lambda pair: pair[0])  # today is always shown
+    return {
+        "days": days,
+        "count": len(events),
+        "period": _("%(start)s – %(end)s", start=_long(day), end=_long(end - timedelta(days=1))),
+        "prev_url": query.url(day=_clamp(day - timedelta(days=AGENDA_DAYS))),
+        "next_url": query.url(day=_clamp(end)),
+    }
+
+
+def _week(query: CalendarQuery, day: date) -> dict:
+    monday = day - timedelta(days=day.weekday())
+    end = monday + timedelta(days=7)
+    events = _events(query, monday, end)
+    by_day = dict(_by_day(events))
+    return {
+        "days": [
+            (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), []))
+            for i in range(7)
+        ],
+        "count": len(events),
+        "period": _("%(start)s – %(end)s", start=_long(monday), end=_long(end - timedelta(days=1))),
+        "prev_url": query.url(day=_clamp(monday - timedelta(days=7))),
+        "next_url": query.url(day=_clamp(end)),
+    }
+
+
+def _month(query: CalendarQuery, day: date, today: date) -> dict:
+    first = day.replace(day=1)
+    next_first = _add_months(first, 1)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    events = _events(query, weeks[0][0], weeks[-1][-1] + timedelta(days=1))
+    by_day = dict(_by_day(events))
+    locale = get_locale()
+    return {
+        "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        "month_first": first,
+        "weekday_names": [
+            (locale.days["format"]["wide"][i], locale.days["format"]["abbreviated"][i])
+            for i in range(7)
+        ],
+        "days": [(d, items) for d, items in _by_day(events) if d.month == first.month],
+        "count": sum(len(items) for d, items in by_day.items() if d.month == first.month),
+        "period": format_date(first, "LLLL y"),
+        "prev_url": query.url(day=_clamp(_add_months(first, -1))),
+        "next_url": query.url(day=_clamp(next_first)),
+        "day_url": lambda d: query.url(view="agenda", day=d),
+    }
+
+
+def _add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _clamp(day: date) -> date:
+    return min(max(day, date(FIRST_YEAR, 1, 1)), date(LAST_YEAR, 12, 31))
+
+
+def _long(day: date) -> str:
+    return format_date(day, "d MMMM y")
+
+
+# Filters and the feed link
+
+
+def _choices() -> dict:
+    locale = str(get_locale())
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind.in_([OrganisationKind.IMPLEMENTER, OrganisationKind.PARTNER]))
+        .order_by(Organisation.slug)
+    ).all()
+    activities = db.session.scalars(
+        select(Activity).where(Activity.id.in_(select(Series.activity_id))).order_by(Activity.code)
+    ).all()
+    return {
+        "organisations": [(o.slug, o.display_name(locale)) for o in organisations],
+        "activities": [(a.code, f"{a.code} {a.display_title(locale)}") for a in activities],
+        "event_types": EVENT_TYPES,
+    }
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    url: str
+    label: str
+    private: bool = False
+
+
+def feed_link(query: CalendarQuery) -> FeedLink:
+    """The calendar feed closest to the filter: "mine" (the private feeds are on the feeds
+    page, where a person's own links are made), else the most specific of activity,
+    organisation, type and working language; the status has no feed of its own."""
+    if query.mine:
+        return FeedLink(url_for("feeds.index"), _("My events: private feed links"), True)
+    for kind, value in (
+        ("activity", query.activity),
+        ("org", query.org),
+        ("type", query.event_type),
+        ("lang", query.language),
+    ):
+        if value:
+            return FeedLink(
+                url_for("feeds.public", kind=kind, value=value), _("Calendar feed for this filter")
+            )
+    return FeedLink(url_for("feeds.public_all"), _("Calendar feed of all public events"))
