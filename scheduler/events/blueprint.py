@@ -5,8 +5,9 @@ from . import views
 bp = Blueprint("events", __name__)
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/events/<int:event_id>", "detail", views.detail)
+bp.add_url_rule("/events/awaiting", "awaiting", views.awaiting, methods=["GET", "POST"])
 bp.add_url_rule(
-    "/events/<int:event_id>/<any(held, 'not-held', cancel, restore, move):action>",
+    "/events/<int:event_id>/<any(held, 'not-held', cancel, restore, move, edit):action>",
     "change",
     views.change,
     methods=["POST"],
