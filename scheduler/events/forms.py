@@ -26,6 +26,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
@@ -48,13 +49,13 @@ def county_name(county_code: str | None) -> str:
     return found.name if found is not None else county_code
 
 
-def kov_choices() -> dict[str, list[tuple[str, str]]]:
+def kov_choices() -> list[SelectChoice]:
     """The local governments grouped by county (each group an <optgroup>), sorted by name."""
     kovs = db.session.scalars(select(Organisation).where(Organisation.ehak_code.is_not(None))).all()
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for kov in sorted(kovs, key=lambda o: (county_name(o.county_code), o.name)):
-        groups.setdefault(county_name(kov.county_code), []).append((kov.slug, kov.name))
-    return groups
+    return [
+        SelectChoice(kov.slug, kov.name, optgroup=county_name(kov.county_code))
+        for kov in sorted(kovs, key=lambda o: (county_name(o.county_code), o.name))
+    ]
 
 
 def suggested_kovs(event: Event) -> list[str]:
@@ -138,9 +139,9 @@ class EditForm(FlaskForm):
 
 
 OUTCOME_CHOICES = [
-    ("", _l("not yet")),
-    ("held", _l("held")),
-    ("not_held", _l("not held")),
+    SelectChoice("", _l("not yet")),
+    SelectChoice("held", _l("held")),
+    SelectChoice("not_held", _l("not held")),
 ]
 
 

@@ -213,6 +213,9 @@ def awaiting():
     events = awaiting_events(current_user, now)
     total = awaiting_count(current_user, now)
     form = WorklistForm()
+    choices = kov_choices()
+    for row in form.rows:
+        row.kovs.choices = choices
     if form.validate_on_submit():
         return _record_rows(form)
     if not form.is_submitted():
@@ -229,7 +232,6 @@ def awaiting():
     else:
         for field, messages in form.errors.items():
             flash(f"{field}: {messages}", "error")
-    choices = kov_choices()
     for row in form.rows:
         row.kovs.choices = choices
     by_id = {e.id: e for e in events}

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..accounts.models import Role
 from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
+from ..core.policy import can
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, lock_event, record_outcome
@@ -27,13 +27,13 @@ log = logging.getLogger(__name__)
 
 
 def _require_coordinator() -> None:
-    if current_user.role not in (Role.ADMIN, Role.COORDINATOR):
+    if not can(current_user, "see_reminders"):
         abort(403)
 
 
 def _visible(stmt):
     """Admins see the whole outbox; a coordinator the rows about their organisation's events."""
-    if current_user.role == Role.ADMIN:
+    if can(current_user, "see_all_reminders"):
         return stmt
     return (
         stmt.join(Event, Reminder.event_id == Event.id)
