@@ -274,3 +274,24 @@ def test_the_change_forms_need_a_csrf_token_when_protection_is_on(upcoming, app,
     event = _events(upcoming)[0]
     client.post(f"/events/{event.id}/cancel", data={"reason": "x"})
     assert db.session.get(Event, event.id).status == EventStatus.PLANNED
+
+
+@pytest.mark.browser
+def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, live_server, page):
+    first, _second = _events(world["club"])
+    page.goto(f"{live_server}/account/login?lang=en")
+    page.fill("input[name=email]", LEADER)
+    page.fill("input[name=password]", "secret-pass")
+    page.click("button[type=submit]")
+    page.click("header nav >> text=Awaiting outcome")
+    row = page.locator(f"tr[data-event='{first.id}']")
+    row.locator("select[name$='-outcome']").select_option("held")
+    row.locator("input[name$='-attendance']").fill("23")
+    row.locator("select[name$='-kovs']").select_option(["tartu", "elva"])
+    page.click("button[name=record]")
+    assert "1 outcome recorded" in page.locator(".flash").first.inner_text()
+    assert page.locator(f"tr[data-event='{first.id}']").count() == 0
+    assert page.locator("header nav .count").inner_text() == "1"
+    event = _events(world["club"])[0]
+    assert (event.status, event.attendance) == (EventStatus.HELD, 23)
+    assert [o.slug for o in event.participants] == ["elva", "tartu"]
