@@ -97,6 +97,19 @@ def _record_outcome(user, event) -> bool:
     return _change_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
 
 
+def outcome_scope(user) -> tuple[str, object] | None:
+    """Whose events the user records outcomes of, for queries (the worklist and its count):
+    ``("all", None)``, ``("organisation", id)``, ``("organiser", email)`` or None."""
+    role = _role(user)
+    if role == Role.ADMIN:
+        return ("all", None)
+    if role == Role.COORDINATOR and user.organisation_id is not None:
+        return ("organisation", user.organisation_id)
+    if role == Role.ORGANISER and (user.email or "").strip():
+        return ("organiser", user.email.strip().lower())
+    return None
+
+
 def _see_worklist(user, _obj) -> bool:
     """The awaiting-outcome worklist: people who record outcomes."""
     return _role(user) in (Role.ADMIN, Role.COORDINATOR, Role.ORGANISER)

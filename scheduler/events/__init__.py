@@ -4,10 +4,12 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
+    from ..core.policy import can
     from ..core.web import add_nav_link
     from .labels import display_status, event_type_label, status_label
 
     app.jinja_env.globals.update(
+        can=can,  # templates ask the same policy as the views
         event_type_label=event_type_label,
         status_label=status_label,
         display_status=display_status,

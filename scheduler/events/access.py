@@ -11,9 +11,8 @@ from flask_login import current_user
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..accounts.models import Role
 from ..core.bounds import is_valid_id
-from ..core.policy import can
+from ..core.policy import can, outcome_scope
 from ..core.time import utcnow
 from ..extensions import db
 from .models import Event, EventStatus, Series
@@ -43,19 +42,18 @@ def is_awaiting_outcome(event: Event, now: datetime | None = None) -> bool:
 def _awaiting_where(stmt, user, now: datetime):
     """Restrict ``stmt`` (joined to Series) to the user's awaiting events; None: none at all."""
     stmt = stmt.where(Event.status == EventStatus.PLANNED, Event.end <= now)
-    if not can(user, "see_worklist"):
+    scope = outcome_scope(user) if can(user, "see_worklist") else None
+    if scope is None:
         return None
-    if user.role == Role.ADMIN:
+    kind, value = scope
+    if kind == "all":
         return stmt
-    if user.role == Role.COORDINATOR:
-        return stmt.where(Series.organisation_id == user.organisation_id)
-    email = (user.email or "").strip().lower()
-    if not email:
-        return None
+    if kind == "organisation":
+        return stmt.where(Series.organisation_id == value)
     # The organisers column is a JSON list of emails: match the quoted email in its text,
     # the same on SQLite and PostgreSQL (one query, no per-row JSON functions).
     return stmt.where(
-        func.lower(cast(Series.organisers, String)).contains(f'"{email}"', autoescape=True)
+        func.lower(cast(Series.organisers, String)).contains(f'"{value}"', autoescape=True)
     )
 
 
