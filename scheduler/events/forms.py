@@ -128,12 +128,14 @@ class MoveForm(FlaskForm):
 class EditForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=NOTE)
     notes = TextAreaField(_l("Notes"), validators=NOTE)
 
     def for_event(self, event: Event) -> EditForm:
         if not self.is_submitted():
             self.title.data = event.display_title
             self.location.data = event.display_location
+            self.description.data = event.description
             self.notes.data = event.notes
         return self
 

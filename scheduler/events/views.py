@@ -196,11 +196,14 @@ def _apply(event: Event, action: str, form) -> None:
         start, end = form.instants(event)
         move_occurrence(event, start, end)
     elif action == "edit":
+        # the form shows the series' title and place: unchanged, they stay the series'
+        title, location = form.title.data or "", form.location.data or ""
         edit_occurrence(
             event,
-            title=form.title.data or "",
-            location=form.location.data or "",
+            title=None if title == event.display_title else title,
+            location=None if location == (event.display_location or "") else location,
             notes=form.notes.data or "",
+            description=form.description.data or "",
         )
 
 

@@ -295,3 +295,20 @@ def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, l
     event = _events(world["club"])[0]
     assert (event.status, event.attendance) == (EventStatus.HELD, 23)
     assert [o.slug for o in event.participants] == ["elva", "tartu"]
+
+
+def test_a_description_of_one_occurrence_is_shown_and_goes_into_the_feed(upcoming, client):
+    _login(client, "coord@tartu.ee")
+    event = _events(upcoming)[0]
+    series_title = event.display_title
+    response = client.post(
+        f"/events/{event.id}/edit",
+        data={"title": series_title, "location": "", "description": "Guest: the mayor"},
+    )
+    assert response.status_code == 303
+    event = _events(upcoming)[0]
+    assert event.title is None, "an unchanged title stays the series'"
+    assert (event.description, event.sequence) == ("Guest: the mayor", 1)
+    assert "Guest: the mayor" in client.get(f"/events/{event.id}").text
+    feed = client.get("/feeds/all.ics").text.replace("\r\n ", "")
+    assert "DESCRIPTION:Guest: the mayor" in feed
