@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from ..calendars.models import is_imported
 from ..core.policy import can
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
@@ -116,7 +117,8 @@ def detail(event_id: int):
         "events/detail.html",
         event=event,
         rule_text=rule_text,
-        can_change=can(current_user, "change_event", event),
+        # imported events change at their source: only their outcome is recorded here
+        can_change=can(current_user, "change_event", event) and not is_imported(event.series),
         can_record=can(current_user, "record_outcome", event),
         started=event.start <= utcnow(),
         forms=_forms_for(event),
@@ -238,10 +240,17 @@ def awaiting():
     for row in form.rows:
         row.kovs.choices = choices
     by_id = {e.id: e for e in events}
-    rows = [(row, by_id.get(int(row.event_id.data))) for row in form.rows if row.event_id.data]
+    rows = [(row, by_id.get(_int_or_none(row.event_id.data))) for row in form.rows]
     return render_template(
         "events/awaiting.html", form=form, rows=[r for r in rows if r[1]], total=total
     )
+
+
+def _int_or_none(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _record_rows(form: WorklistForm):

@@ -312,3 +312,12 @@ def test_a_description_of_one_occurrence_is_shown_and_goes_into_the_feed(upcomin
     assert "Guest: the mayor" in client.get(f"/events/{event.id}").text
     feed = client.get("/feeds/all.ics").text.replace("\r\n ", "")
     assert "DESCRIPTION:Guest: the mayor" in feed
+
+
+def test_a_hostile_worklist_submission_is_answered_without_an_error(world, client):
+    _login(client, "coord@tartu.ee")
+    response = client.post(
+        "/events/awaiting", data={"rows-0-event_id": "x<script>", "rows-0-attendance": "-1"}
+    )
+    assert response.status_code == 200
+    assert "flash error" in response.text
