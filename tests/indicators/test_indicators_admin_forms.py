@@ -106,3 +106,17 @@ def test_only_admins_may_change_indicators(indicators, client, role):
 def test_an_unknown_indicator_is_not_found(indicators, client):
     _signed_in(client, Role.ADMIN)
     assert client.post("/indicators/nope/target", data={"year": "2024"}).status_code == 404
+
+
+def test_a_value_beyond_what_the_database_holds_is_refused_clearly(indicators, client):
+    _signed_in(client, Role.ADMIN)
+    for path, data in [
+        ("/indicators/coordinators/value", {"value": "1" * 20, "evidence": "x"}),
+        ("/indicators/info-days/target", {"value": "1" * 20, "reason": "x"}),
+    ]:
+        response = client.post(path + "?lang=en", data=dict(data, year="2024"))
+        assert response.status_code == 303
+        assert "a value must be below 10 000 000 000" in client.get("/indicators/").text
+    assert (
+        service.manual_history("coordinators") == [] and service.target_history("info-days") == []
+    )
