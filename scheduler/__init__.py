@@ -129,7 +129,7 @@ def _init_extensions(app: Flask) -> None:
     def _languages():
         from flask_babel import get_locale
 
-        from .core.web import nav_links
+        from .core.web import nav_count, nav_links
 
         def url_in_language(code: str) -> str:
             args = request.args.to_dict(flat=False)
@@ -141,6 +141,7 @@ def _init_extensions(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "nav_links": nav_links(app),
+            "nav_count": lambda endpoint: nav_count(app, endpoint),
         }
 
 

@@ -44,7 +44,17 @@ HOSTILE = (
 # Names the views are known to read; the probe must find at least these (a guard against
 # the recording silently finding nothing).
 EXPECTED_QUERY_PARAMETERS = {"from", "to", "year", "org", "activity", "type", "mode", "cancelled"}
-EXPECTED_FORM_FIELDS = {"attendance", "held", "note", "start", "label", "email", "password"}
+EXPECTED_FORM_FIELDS = {
+    "attendance",
+    "held",
+    "note",
+    "date",
+    "start_time",
+    "title",
+    "label",
+    "email",
+    "password",
+}
 # What a careful user would send: one field at a time is replaced by a hostile value.
 GOOD_FORM = {
     "attendance": "12",
@@ -54,6 +64,16 @@ GOOD_FORM = {
     "note": "fuzz",
     "reason": "fuzz",
     "start": "2024-05-07T18:00",
+    "date": "2024-05-07",
+    "start_time": "18:00",
+    "end_time": "19:30",
+    "title": "fuzz",
+    "location": "fuzz",
+    "notes": "fuzz",
+    "outcome": "held",
+    "value": "3",
+    "evidence": "fuzz",
+    "year": "2024",
     "label": "fuzz",
     "org": "tartu",
     "type": "club",
@@ -207,7 +227,7 @@ def _names_read(client, method: str, path: str, form: dict) -> dict[str, set[str
 
 def _event_for(action: str, world) -> str:
     """A separate event per action, so that a cancel does not stop the moves being tried."""
-    index = {"move": 1, "cancel": 2, "restore": 2, "held": 3, "not-held": 3}[action]
+    index = {"move": 1, "cancel": 2, "restore": 2, "held": 3, "not-held": 3, "edit": 0}[action]
     return str(world["event_ids"][index])
 
 

@@ -62,12 +62,6 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
-    def can_manage(self, organisation_id: int | None) -> bool:
-        """Whether this user may change data of the given organisation."""
-        if self.role == Role.ADMIN:
-            return True
-        return self.role == Role.COORDINATOR and organisation_id == self.organisation_id
-
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN

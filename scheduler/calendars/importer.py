@@ -340,6 +340,9 @@ def _new_link(calendar: ImportedCalendar, event: UpstreamEvent) -> ImportedSerie
         event_type=calendar.event_type,
         languages=[],
         organisers=[],
+        # Given, not left to the server default: a value the ORM would have to read back
+        # after each INSERT turns one executemany into a statement per series.
+        is_demo=False,
         **_series_fields(event),
     )
     db.session.add(series)

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.policy import can
 from ..events.models import EVENT_TYPES
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -24,11 +25,7 @@ from .parse import CalendarImportError
 
 
 def _require_manager(organisation_id: int | None = None) -> None:
-    if not getattr(current_user, "is_authenticated", False):
-        abort(403)
-    if organisation_id is not None and not current_user.can_manage(organisation_id):
-        abort(403)
-    if organisation_id is None and current_user.role.value not in ("admin", "coordinator"):
+    if not can(current_user, "manage_calendars", organisation_id):
         abort(403)
 
 
@@ -46,7 +43,7 @@ def index():
     if request.method == "POST":
         return _add()
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
-    manageable = [org for org in organisations if current_user.can_manage(org.id)]
+    manageable = [org for org in organisations if can(current_user, "manage_calendars", org.id)]
     return render_template(
         "calendars/index.html",
         calendars=visible_calendars(),

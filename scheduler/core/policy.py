@@ -1,42 +1,171 @@
-"""Who may do what: the one place views, templates and commands ask (``can``).
+"""Who may do what: the one place the web layer asks.
 
-Each kind of object has its own small rule functions below, registered in ``RULES`` by
-action name. Views never compare role strings; they call ``can(user, action, obj)``.
+``can(user, action, obj)`` answers yes or no; views never compare role strings. Each kind of
+object has a loader next to its views (e.g. :func:`scheduler.events.access.load_event`) that
+answers 404 when the object is not the user's to see and 403 when it is theirs to see but not
+to change.
+
+Rules, by role:
+
+- admin: everything;
+- coordinator: their organisation's events, series, imported calendars and reminders;
+- organiser: reads like a viewer, and records (and sees) the outcomes of the events they
+  organise (a series lists its organisers by email);
+- viewer: reads everything, changes nothing;
+- anonymous: public events only.
+
+Unknown actions are refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-RULES: dict[str, Callable[[object, object], bool]] = {}
+from ..accounts.models import Role
+
+Rule = Callable[[Any, Any], bool]
 
 
-def can(user, action: str, obj=None) -> bool:
-    """Whether ``user`` (signed in or not) may do ``action`` (to ``obj``)."""
-    rule = RULES.get(action)
+def can(user, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` (a User or Flask-Login's anonymous user) may do ``action`` on ``obj``."""
+    rule = _RULES.get(action)
     if rule is None:
-        raise ValueError(f"unknown action {action!r}")
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(rule(user, obj))
 
 
-# --- people (accounts) -----------------------------------------------------------------
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) in set(
+        Role
+    )
+
+
+def _role(user) -> Role | None:
+    return user.role if _signed_in(user) else None
+
+
+def _is_admin(user) -> bool:
+    return _role(user) == Role.ADMIN
+
+
+def _coordinates(user, organisation_id: int | None) -> bool:
+    return (
+        _role(user) == Role.COORDINATOR
+        and organisation_id is not None
+        and organisation_id == user.organisation_id
+    )
+
+
+# --- events, series, outcomes -------------------------------------------------------------
+
+
+def _series_of(obj):
+    """The series of an event, or the series itself."""
+    return getattr(obj, "series", None) or obj
+
+
+def organises(user, obj) -> bool:
+    """Whether the user is named (by email) among the organisers of the event's series."""
+    if not _signed_in(user) or obj is None:
+        return False
+    email = (user.email or "").strip().lower()
+    return bool(email) and email in [
+        (o or "").strip().lower() for o in (_series_of(obj).organisers or [])
+    ]
+
+
+def _event_org(obj) -> int | None:
+    return _series_of(obj).organisation_id
+
+
+def _view_event(user, event) -> bool:
+    if event is None:
+        return False
+    series = _series_of(event)
+    if series.is_public or _is_admin(user) or _role(user) == Role.VIEWER:
+        return True
+    return _coordinates(user, series.organisation_id) or organises(user, event)
+
+
+def _change_event(user, event) -> bool:
+    """Move, cancel, restore, edit one occurrence (or its series)."""
+    return event is not None and (_is_admin(user) or _coordinates(user, _event_org(event)))
+
+
+def _record_outcome(user, event) -> bool:
+    return _change_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
+
+
+def outcome_scope(user) -> tuple[str, object] | None:
+    """Whose events the user records outcomes of, for queries (the worklist and its count):
+    ``("all", None)``, ``("organisation", id)``, ``("organiser", email)`` or None."""
+    role = _role(user)
+    if role == Role.ADMIN:
+        return ("all", None)
+    if role == Role.COORDINATOR and user.organisation_id is not None:
+        return ("organisation", user.organisation_id)
+    if role == Role.ORGANISER and (user.email or "").strip():
+        return ("organiser", user.email.strip().lower())
+    return None
+
+
+def _see_worklist(user, _obj) -> bool:
+    """The awaiting-outcome worklist: people who record outcomes."""
+    return _role(user) in (Role.ADMIN, Role.COORDINATOR, Role.ORGANISER)
+
+
+# --- imported calendars ------------------------------------------------------------------
+
+
+def _manage_calendars(user, organisation_id) -> bool:
+    """Without an organisation: the calendars page at all; with one (an id, an Organisation
+    or an ImportedCalendar): that organisation's calendars."""
+    if organisation_id is None:
+        return _role(user) in (Role.ADMIN, Role.COORDINATOR)
+    org_id = getattr(organisation_id, "organisation_id", None)
+    if org_id is None:
+        org_id = getattr(organisation_id, "id", organisation_id)
+    return _is_admin(user) or _coordinates(user, org_id)
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def _see_reminders(user, _obj) -> bool:
+    """The outbox page (each coordinator sees their organisation's rows, an admin all)."""
+    return _role(user) in (Role.ADMIN, Role.COORDINATOR)
+
+
+def _all_reminders(user, _obj) -> bool:
+    return _is_admin(user)
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def _revoke_feed_token(user, token) -> bool:
+    return token is not None and (
+        _is_admin(user) or (_signed_in(user) and token.user_id == user.id)
+    )
+
+
+# --- indicators --------------------------------------------------------------------------
+
+
+def _manage_indicators(user, _obj) -> bool:
+    """Manual values, target revisions, closing a year."""
+    return _is_admin(user)
+
+
+# --- people (accounts) ---------------------------------------------------------------------
 # "invite": obj is None (may invite anyone at all?) or (role, organisation_id).
 # "list_people": see the people page.
 # "manage_user": obj is the person to deactivate, reactivate or give another role.
 # "assign_role": obj is (person, role): the role that person may be given by the user.
 
 
-def _role(value):
-    from ..accounts.models import Role
-
-    return Role(value)
-
-
 def _may_invite(user, obj) -> bool:
-    from ..accounts.models import Role
-
     if user.role == Role.ADMIN:
         return True
     if user.role != Role.COORDINATOR or user.organisation_id is None:
@@ -44,7 +173,7 @@ def _may_invite(user, obj) -> bool:
     if obj is None:
         return True
     role, organisation_id = obj
-    return _role(role) in (Role.ORGANISER, Role.VIEWER) and organisation_id == user.organisation_id
+    return Role(role) in (Role.ORGANISER, Role.VIEWER) and organisation_id == user.organisation_id
 
 
 def _may_list_people(user, _obj) -> bool:
@@ -52,8 +181,6 @@ def _may_list_people(user, _obj) -> bool:
 
 
 def _may_manage_user(user, person) -> bool:
-    from ..accounts.models import Role
-
     if person is None or person.id == user.id:  # nobody changes their own role or state
         return False
     if user.role == Role.ADMIN:
@@ -71,9 +198,25 @@ def _may_assign_role(user, obj) -> bool:
     return _may_manage_user(user, person) and _may_invite(user, (role, person.organisation_id))
 
 
-RULES.update(
-    invite=_may_invite,
-    list_people=_may_list_people,
-    manage_user=_may_manage_user,
-    assign_role=_may_assign_role,
-)
+def _active(rule: Rule) -> Rule:
+    def checked(user, obj) -> bool:
+        return _signed_in(user) and bool(getattr(user, "is_active", False)) and rule(user, obj)
+
+    return checked
+
+
+_RULES: dict[str, Rule] = {
+    "view_event": _view_event,
+    "change_event": _change_event,
+    "record_outcome": _record_outcome,
+    "see_worklist": _see_worklist,
+    "manage_calendars": _manage_calendars,
+    "see_reminders": _see_reminders,
+    "see_all_reminders": _all_reminders,
+    "revoke_feed_token": _revoke_feed_token,
+    "manage_indicators": _manage_indicators,
+    "invite": _active(_may_invite),
+    "list_people": _active(_may_list_people),
+    "manage_user": _active(_may_manage_user),
+    "assign_role": _active(_may_assign_role),
+}

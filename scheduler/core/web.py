@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from flask import Flask
 
+log = logging.getLogger(__name__)
 
-def add_nav_link(app: Flask, endpoint: str, label) -> None:
-    """Show a link in the page header; ``label`` should be a lazy_gettext string."""
+
+def add_nav_link(
+    app: Flask, endpoint: str, label, count: Callable[[], int | None] | None = None
+) -> None:
+    """Show a link in the page header; ``label`` should be a lazy_gettext string.
+
+    ``count``, if given, is called per page: None hides the link (e.g. not signed in),
+    a number is shown next to the label. Keep it to one cheap query.
+    """
     app.extensions.setdefault("scheduler.nav", []).append((endpoint, label))
+    if count is not None:
+        app.extensions.setdefault("scheduler.nav_counts", {})[endpoint] = count
 
 
 def nav_links(app: Flask) -> list:
     return app.extensions.get("scheduler.nav", [])
+
+
+def nav_count(app: Flask, endpoint: str) -> tuple[bool, int | None]:
+    """(whether the link is shown, the number next to it or None)."""
+    counter = app.extensions.get("scheduler.nav_counts", {}).get(endpoint)
+    if counter is None:
+        return True, None
+    try:
+        value = counter()
+    except Exception:  # noqa: BLE001 - a header count must never break a page (or an error page)
+        log.exception("navigation count for %s failed", endpoint)
+        return False, None
+    return value is not None, value

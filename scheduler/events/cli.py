@@ -204,11 +204,25 @@ def cancel_command(event_id: int, reason: str | None) -> None:
 @click.option("--title", help="A title for this occurrence only ('' restores the series').")
 @click.option("--location", help="A place for this occurrence only ('' restores the series').")
 @click.option("--notes", help="Notes on this occurrence.")
+@click.option("--description", help="A description of this occurrence ('' removes it).")
 @with_appcontext
-def edit_command(event_id: int, title: str | None, location: str | None, notes: str | None):
-    """Change one occurrence's title, place or notes; the rest of its series stays."""
+def edit_command(
+    event_id: int,
+    title: str | None,
+    location: str | None,
+    notes: str | None,
+    description: str | None,
+):
+    """Change one occurrence's title, place, notes or description; the rest of its series
+    stays."""
     _change(
-        lambda: edit_occurrence(_editable(event_id), title=title, location=location, notes=notes)
+        lambda: edit_occurrence(
+            _editable(event_id),
+            title=title,
+            location=location,
+            notes=notes,
+            description=description,
+        )
     )
 
 

@@ -30,3 +30,11 @@ def event_type_label(code: str) -> str:
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))
+
+
+def display_status(event) -> str:
+    """The status a page shows: a past event still planned is "awaiting_outcome" (derived,
+    never stored)."""
+    from .access import is_awaiting_outcome
+
+    return "awaiting_outcome" if is_awaiting_outcome(event) else event.status.value

@@ -110,6 +110,8 @@ class Event(db.Model):
     in_rule: Mapped[bool] = mapped_column(Boolean, default=True)
     title: Mapped[str | None] = mapped_column(String(300))  # override of the series title
     location: Mapped[str | None] = mapped_column(String(300))  # override of the series location
+    # Said of this occurrence alone, shown (and put in feeds) before the series' description.
+    description: Mapped[str | None] = mapped_column(Text)
     attendance: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

@@ -154,8 +154,10 @@ def edit_occurrence(
     title: str | None = None,
     location: str | None = None,
     notes: str | None = None,
+    description: str | None = None,
 ) -> Event:
     title = _bounded(title, column_length(Event.title), "the title")
+    description = _bounded(description, MAX_NOTE_CHARS, "the description")
     location = _bounded(location, column_length(Event.location), "the location")
     notes = _bounded(notes, MAX_NOTE_CHARS, "the notes")
     significant = False
@@ -163,6 +165,8 @@ def edit_occurrence(
         event.title, significant = title or None, True
     if location is not None and location != event.location:
         event.location, significant = location or None, True
+    if description is not None and (description or None) != event.description:
+        event.description, significant = description or None, True
     if notes is not None:
         event.notes = notes or None
     if significant:

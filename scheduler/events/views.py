@@ -7,24 +7,37 @@ from datetime import date
 from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ..core.localized import sorted_estonian
-from ..core.time import DEFAULT_TZ, parse_local_datetime, utcnow, zone
+from ..calendars.models import is_imported
+from ..core.policy import can
+from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from ..recurrence import RuleError, describe
+from .access import awaiting_count, awaiting_events, load_event
 from .expansion import spec_for
+from .forms import (
+    CancelForm,
+    EditForm,
+    MoveForm,
+    NotHeldForm,
+    OutcomeForm,
+    RestoreForm,
+    WorklistForm,
+    kov_choices,
+    suggested_kovs,
+)
 from .models import EVENT_TYPES, Event
 from .queries import EventFilter, list_events
 from .service import (
     OccurrenceError,
     cancel_occurrence,
+    edit_occurrence,
     ensure_editable_by_people,
-    get_event,
     move_occurrence,
     record_outcome,
     restore_occurrence,
@@ -45,6 +58,8 @@ def index():
         public_only=not current_user.is_authenticated,
     )
     events = list_events(event_filter)
+    if current_user.is_authenticated:
+        events = [e for e in events if can(current_user, "view_event", e)]
     months = _by_month(events)
     organisations = db.session.scalars(
         select(Organisation)
@@ -93,88 +108,177 @@ def _chosen_year(years: list[int]) -> int:
 
 
 def detail(event_id: int):
-    event = _visible_event(event_id)
+    event = load_event(event_id)
     locale = str(get_locale())
     try:
         rule_text = describe(spec_for(event.series), locale)
     except RuleError:
         rule_text = ""
-    # Official Estonian names in Estonian alphabetical order (š, z, ž after s; õ ä ö ü after w).
-    kovs = sorted_estonian(
-        db.session.scalars(select(Organisation).where(Organisation.ehak_code.is_not(None))),
-        key=lambda org: org.name,
-    )
     return render_template(
         "events/detail.html",
         event=event,
         rule_text=rule_text,
-        can_manage=_can_manage(event),
-        kovs=kovs,
+        # imported events change at their source: only their outcome is recorded here
+        can_change=can(current_user, "change_event", event) and not is_imported(event.series),
+        can_record=can(current_user, "record_outcome", event),
+        started=event.start <= utcnow(),
+        forms=_forms_for(event),
         local_start=format_datetime(event.start, "EEEE d MMMM y, HH:mm"),
     )
 
 
-def _visible_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not event.series.is_public and not current_user.is_authenticated:
-        abort(404)  # internal meetings are not advertised to the public
-    return event
+FORMS = {
+    "held": OutcomeForm,
+    "not-held": NotHeldForm,
+    "cancel": CancelForm,
+    "restore": RestoreForm,
+    "move": MoveForm,
+    "edit": EditForm,
+}
 
 
-def _can_manage(event: Event) -> bool:
-    return current_user.is_authenticated and current_user.can_manage(event.series.organisation_id)
+def _form_for(event: Event, action: str):
+    form = FORMS[action]()
+    return form.for_event(event) if hasattr(form, "for_event") else form
+
+
+def _forms_for(event: Event) -> dict:
+    return {action: _form_for(event, action) for action in FORMS}
+
+
+# Which policy action each change needs; outcomes are open to the event's organisers too.
+CHANGE_ACTIONS = {
+    "held": "record_outcome",
+    "not-held": "record_outcome",
+    "cancel": "change_event",
+    "restore": "change_event",
+    "move": "change_event",
+    "edit": "change_event",
+}
 
 
 def change(event_id: int, action: str):
-    event = get_event_or_404(event_id)
-    if not _can_manage(event):
-        log.warning(
-            "refused %s on event %s for %s",
-            action,
-            event_id,
-            getattr(current_user, "email", "anonymous"),
-        )
-        abort(403)
+    event = load_event(event_id, CHANGE_ACTIONS[action])
+    form = _form_for(event, action)
+    back = redirect(url_for("events.detail", event_id=event_id), code=303)
+    if not form.validate_on_submit():
+        for field, messages in form.errors.items():
+            label = getattr(getattr(form, field, None), "label", None)
+            for message in messages:
+                flash(f"{label.text}: {message}" if label else str(message), "error")
+        return back
     try:
-        _apply(event, action, request.form)
+        _apply(event, action, form)
     except (OccurrenceError, ValueError) as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("events.detail", event_id=event_id)), 303
+        return back
     db.session.commit()
     flash(_("Saved."))
-    return redirect(url_for("events.detail", event_id=event_id), code=303)
-
-
-def get_event_or_404(event_id: int) -> Event:
-    try:
-        return get_event(event_id)
-    except OccurrenceError:
-        abort(404)
+    return back
 
 
 def _apply(event: Event, action: str, form) -> None:
-    if action in ("cancel", "restore", "move"):
+    if CHANGE_ACTIONS[action] == "change_event":
         ensure_editable_by_people(event)
     if action == "held":
-        attendance = form.get("attendance", type=int)
         record_outcome(
             event,
             held=True,
-            attendance=attendance,
-            kov_slugs=form.getlist("kovs"),
-            note=form.get("note"),
+            attendance=form.attendance.data,
+            kov_slugs=form.kovs.data or [],
+            note=form.note.data,
         )
     elif action == "not-held":
-        record_outcome(event, held=False, note=form.get("note"))
+        record_outcome(event, held=False, note=form.note.data)
     elif action == "cancel":
-        cancel_occurrence(event, form.get("reason") or None)
+        cancel_occurrence(event, form.reason.data or None)
     elif action == "restore":
         restore_occurrence(event)
     elif action == "move":
-        tz = event.series.timezone
-        move_occurrence(event, parse_local_datetime(form["start"], tz))
+        start, end = form.instants(event)
+        move_occurrence(event, start, end)
+    elif action == "edit":
+        # the form shows the series' title and place: unchanged, they stay the series'
+        title, location = form.title.data or "", form.location.data or ""
+        edit_occurrence(
+            event,
+            title=None if title == event.display_title else title,
+            location=None if location == (event.display_location or "") else location,
+            notes=form.notes.data or "",
+            description=form.description.data or "",
+        )
+
+
+@login_required
+def awaiting():
+    """The awaiting-outcome worklist: one form, a row per event, oldest first."""
+    if not can(current_user, "see_worklist"):
+        abort(403)
+    now = utcnow()
+    events = awaiting_events(current_user, now)
+    total = awaiting_count(current_user, now)
+    form = WorklistForm()
+    choices = kov_choices()
+    for row in form.rows:
+        row.kovs.choices = choices
+    if form.validate_on_submit():
+        return _record_rows(form)
+    if not form.is_submitted():
+        for event in events:
+            form.rows.append_entry(
+                {
+                    "event_id": str(event.id),
+                    "outcome": "",
+                    "attendance": event.attendance,
+                    "kovs": suggested_kovs(event),
+                    "note": event.notes,
+                }
+            )
     else:
-        abort(404)
+        for field, messages in form.errors.items():
+            flash(f"{field}: {messages}", "error")
+    for row in form.rows:
+        row.kovs.choices = choices
+    by_id = {e.id: e for e in events}
+    rows = [(row, by_id.get(_int_or_none(row.event_id.data))) for row in form.rows]
+    return render_template(
+        "events/awaiting.html", form=form, rows=[r for r in rows if r[1]], total=total
+    )
+
+
+def _int_or_none(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _record_rows(form: WorklistForm):
+    recorded = 0
+    for row in form.rows:
+        outcome = row.outcome.data
+        if not outcome:
+            continue
+        try:
+            event_id = int(row.event_id.data)
+        except (TypeError, ValueError):
+            abort(400)
+        event = load_event(event_id, "record_outcome")
+        try:
+            record_outcome(
+                event,
+                held=outcome == "held",
+                attendance=row.attendance.data if outcome == "held" else None,
+                kov_slugs=row.kovs.data or [],
+                note=row.note.data,
+            )
+        except OccurrenceError as error:
+            db.session.rollback()
+            flash(f"{event.display_title}: {error}", "error")
+            return redirect(url_for("events.awaiting"), code=303)
+        recorded += 1
+    db.session.commit()
+    if recorded:
+        flash(ngettext("%(num)d outcome recorded.", "%(num)d outcomes recorded.", recorded))
+    return redirect(url_for("events.awaiting"), code=303)

@@ -495,7 +495,11 @@ class _Context:
             summary=event.title or series.title_for(self.locale),
             sequence=event.sequence,
             modified=max(event.updated_at, series.updated_at),
-            description=self.description(series),
+            description=(
+                f"{event.description.strip()}\n\n{self.description(series)}"
+                if event.description
+                else self.description(series)
+            ),
             location=event.location or series.location,
             url=self.url(series),
             categories=feed_categories(series),

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.policy import can
 from ..events.models import EVENT_TYPES, Series
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -193,7 +194,7 @@ def revoke_token(token_id: int):
     if not getattr(current_user, "is_authenticated", False):
         abort(403)
     row = db.session.get(models.FeedToken, token_id)
-    if row is None or (row.user_id != current_user.id and not current_user.is_admin):
+    if not can(current_user, "revoke_feed_token", row):
         abort(404)
     models.revoke(row)
     db.session.commit()

@@ -32,6 +32,7 @@ from .rules import parse_counting_rule
 
 log = logging.getLogger(__name__)
 TARGET_KINDS = ("year", "final")
+MAX_VALUE = Decimal(10) ** 10  # the columns are NUMERIC(12, 2)
 
 
 class IndicatorError(ValueError):
@@ -53,6 +54,8 @@ def parse_value(text: str | int | float | Decimal) -> Decimal:
         raise IndicatorError(f"{text!r} is not a number") from error
     if not value.is_finite() or value < 0:
         raise IndicatorError(f"{text!r}: a value must be a number >= 0")
+    if value >= MAX_VALUE:
+        raise IndicatorError(f"{text!r}: a value must be below {MAX_VALUE:,}".replace(",", " "))
     return value
 
 

@@ -6,14 +6,28 @@ only, decided for every format by :mod:`.evidence` (``Audience.of_request()``).
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, render_template, request
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..core.policy import can
 from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..extensions import db
 from . import export, service
 from .evidence import Audience
+from .forms import CloseYearForm, ManualValueForm, TargetForm
 from .report import ReportError, build_report
 from .svg import cumulative_chart
 
@@ -95,6 +109,90 @@ def detail(code: str):
         locale=str(get_locale()),
         year=year,
         report=report,
+        admin_forms=_admin_forms(year) if can(current_user, "manage_indicators") else None,
+    )
+
+
+def _admin_forms(year: int) -> dict:
+    forms = {
+        "value": ManualValueForm(formdata=None),
+        "target": TargetForm(formdata=None),
+        "close": CloseYearForm(formdata=None),
+    }
+    for form in forms.values():
+        form.year.data = year
+    return forms
+
+
+def _admin_change(code: str | None, form_class, change):
+    """Validate an admin form, apply ``change(form)`` through the service, commit."""
+    if not can(current_user, "manage_indicators"):
+        abort(403)
+    if code is not None:
+        try:
+            service.get_indicator(code)
+        except service.IndicatorError:
+            abort(404)
+    form = form_class()
+    year = form.year.data if isinstance(form.year.data, int) else None
+    back = url_for("indicators.detail", code=code, year=year) if code else None
+    if not form.validate_on_submit():
+        for field, messages in form.errors.items():
+            label = getattr(getattr(form, field, None), "label", None)
+            for message in messages:
+                flash(f"{label.text}: {message}" if label else str(message), "error")
+        return redirect(back or url_for("indicators.index"), code=303)
+    try:
+        change(form)
+        db.session.commit()
+    except ValueError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(_("Saved."))
+    return redirect(back or url_for("indicators.index", year=year), code=303)
+
+
+@login_required
+def set_value(code: str):
+    return _admin_change(
+        code,
+        ManualValueForm,
+        lambda form: service.set_manual_value(
+            code,
+            form.year.data,
+            form.value.data,
+            evidence=form.evidence.data,
+            author=current_user.email,
+            as_of=form.as_of.data,
+        ),
+    )
+
+
+@login_required
+def revise_target(code: str):
+    return _admin_change(
+        code,
+        TargetForm,
+        lambda form: service.revise_target(
+            code,
+            form.year.data,
+            form.value.data,
+            reason=form.reason.data,
+            author=current_user.email,
+            kind="final" if form.final.data else "year",
+        ),
+    )
+
+
+@login_required
+def close_year():
+    return _admin_change(
+        None,
+        CloseYearForm,
+        lambda form: service.close_year(
+            form.year.data, author=current_user.email, note=form.note.data or None
+        ),
     )
 
 

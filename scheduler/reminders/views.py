@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_number, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
-from ..accounts.models import Role
-from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
 from ..core.localized import sorted_estonian
+from ..core.policy import can
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, lock_event, record_outcome
@@ -20,6 +20,7 @@ from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from .dispatch import retry_failed
 from .emails import when_text
+from .forms import FollowupForm
 from .models import Reminder, ReminderStatus
 from .optouts import set_opt_out
 from .tokens import LinkRefused, check_fingerprint, read_followup_token, read_opt_out_token
@@ -28,13 +29,13 @@ log = logging.getLogger(__name__)
 
 
 def _require_coordinator() -> None:
-    if current_user.role not in (Role.ADMIN, Role.COORDINATOR):
+    if not can(current_user, "see_reminders"):
         abort(403)
 
 
 def _visible(stmt):
     """Admins see the whole outbox; a coordinator the rows about their organisation's events."""
-    if current_user.role == Role.ADMIN:
+    if can(current_user, "see_all_reminders"):
         return stmt
     return (
         stmt.join(Event, Reminder.event_id == Event.id)
@@ -98,38 +99,6 @@ def _kov_choices() -> list[Organisation]:
     )
 
 
-def _parse_outcome(form) -> tuple[dict, list[str]]:
-    errors: list[str] = []
-    held = form.get("held")
-    if held not in ("yes", "no"):
-        errors.append(_("Please say whether the event was held."))
-    attendance = None
-    text = (form.get("attendance") or "").strip()
-    if text:
-        try:
-            attendance = int(text)
-        except ValueError:
-            errors.append(_("Attendance must be a whole number."))
-        else:
-            if attendance < 0:
-                errors.append(_("Attendance cannot be negative."))
-            elif attendance > MAX_ATTENDANCE:
-                errors.append(
-                    _("Attendance must be at most %(limit)s.", limit=format_number(MAX_ATTENDANCE))
-                )
-    values = {
-        "held": held == "yes",
-        "attendance": attendance,
-        "kov_slugs": form.getlist("kov"),
-        "note": (form.get("note") or "").strip() or None,
-    }
-    if values["note"] and len(values["note"]) > MAX_NOTE_CHARS:
-        errors.append(
-            _("The note is too long (at most %(limit)s characters).", limit=MAX_NOTE_CHARS)
-        )
-    return values, errors
-
-
 def followup(token: str):
     """The no-password form; a submission checks the link and writes the outcome in one
     transaction with the event row locked, so of two submissions at once one wins and the
@@ -151,12 +120,14 @@ def followup(token: str):
     }
     if request.method == "GET":
         return render_template("reminders/followup.html", **context, values={}, errors=[])
-    values, errors = _parse_outcome(request.form)
-    if errors:
+    form = FollowupForm()
+    form.kov.choices = [SelectChoice(org.slug, org.name) for org in context["kovs"]]
+    if not form.validate():
         db.session.rollback()
         return render_template(
-            "reminders/followup.html", **context, values=values, errors=errors
+            "reminders/followup.html", **context, values=form.shown(), errors=form.messages()
         ), 400
+    values = form.values()
     try:
         record_outcome(event, now=utcnow(), **values)
         db.session.commit()

@@ -1,0 +1,86 @@
+"""Loading events for the web through the policy: 404 when not yours to see, 403 when yours
+to see but not to change; and the awaiting-outcome worklist's query."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..core.bounds import is_valid_id
+from ..core.policy import can, outcome_scope
+from ..core.time import utcnow
+from ..extensions import db
+from .models import Event, EventStatus, Series
+
+log = logging.getLogger(__name__)
+
+
+def load_event(event_id: int, action: str = "view_event", user=None) -> Event:
+    """The event, if ``user`` (default: the signed-in one) may do ``action`` on it."""
+    user = user if user is not None else current_user
+    event = db.session.get(Event, event_id) if is_valid_id(event_id) else None
+    if event is None or not can(user, "view_event", event):
+        abort(404)
+    if action != "view_event" and not can(user, action, event):
+        log.warning(
+            "refused %s on event %s for %s", action, event_id, getattr(user, "email", "anonymous")
+        )
+        abort(403)
+    return event
+
+
+def is_awaiting_outcome(event: Event, now: datetime | None = None) -> bool:
+    """A derived display status: the event has ended, is still planned and has no outcome."""
+    return event.status == EventStatus.PLANNED and event.end <= (now or utcnow())
+
+
+def _awaiting_where(stmt, user, now: datetime):
+    """Restrict ``stmt`` (joined to Series) to the user's awaiting events; None: none at all."""
+    stmt = stmt.where(Event.status == EventStatus.PLANNED, Event.end <= now)
+    scope = outcome_scope(user) if can(user, "see_worklist") else None
+    if scope is None:
+        return None
+    kind, value = scope
+    if kind == "all":
+        return stmt
+    if kind == "organisation":
+        return stmt.where(Series.organisation_id == value)
+    # The organisers column is a JSON list of emails: match the quoted email in its text,
+    # the same on SQLite and PostgreSQL (one query, no per-row JSON functions).
+    return stmt.where(
+        func.lower(cast(Series.organisers, String)).contains(f'"{value}"', autoescape=True)
+    )
+
+
+def awaiting_count(user, now: datetime | None = None) -> int:
+    stmt = _awaiting_where(
+        select(func.count(Event.id)).join(Series, Event.series_id == Series.id),
+        user,
+        now or utcnow(),
+    )
+    return 0 if stmt is None else int(db.session.scalar(stmt) or 0)
+
+
+def awaiting_events(user, now: datetime | None = None, limit: int = 100) -> list[Event]:
+    """The user's past events still planned, oldest first (at most ``limit``)."""
+    stmt = _awaiting_where(
+        select(Event)
+        .join(Series, Event.series_id == Series.id)
+        .options(
+            joinedload(Event.series).joinedload(Series.organisation),
+            selectinload(Event.participants),
+        )
+        .order_by(Event.start, Event.id)
+        .limit(limit),
+        user,
+        now or utcnow(),
+    )
+    if stmt is None:
+        return []
+    # The text match may over-match (a longer address containing this one): check exactly.
+    return [e for e in db.session.scalars(stmt).unique().all() if can(user, "record_outcome", e)]

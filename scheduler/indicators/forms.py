@@ -1,0 +1,34 @@
+"""Admins' forms on an indicator's page: the same changes as ``flask indicators set / revise /
+close-year``, through the same service functions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+YEARS = NumberRange(2000, 2100)
+
+
+class ManualValueForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
+    value = StringField(_l("Value"), validators=[DataRequired(), Length(max=40)])
+    evidence = TextAreaField(
+        _l("Evidence: what shows this figure"), validators=[DataRequired(), Length(max=5000)]
+    )
+    as_of = DateField(_l("As of"), validators=[Optional()])
+
+
+class TargetForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
+    value = StringField(_l("New target"), validators=[DataRequired(), Length(max=40)])
+    reason = TextAreaField(
+        _l("Why the target changes"), validators=[DataRequired(), Length(max=5000)]
+    )
+    final = BooleanField(_l("The final (2029) target"))
+
+
+class CloseYearForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
+    note = StringField(_l("Note (e.g. the submission's reference)"), validators=[Length(max=500)])
