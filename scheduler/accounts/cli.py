@@ -31,13 +31,7 @@ def create_command(email, role, org, name, locale, password, prompt) -> None:
     cli_require_fits(name, column_length(User.name), "--name")
     if prompt:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    organisation = None
-    if org:
-        organisation = db.session.query(Organisation).filter_by(slug=org).one_or_none()
-        if organisation is None:
-            raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
-    if Role(role) == Role.COORDINATOR and organisation is None:
-        raise click.BadParameter("a coordinator needs --org", param_hint="--org")
+    organisation = _organisation_option(org, role)
     user = find_user(email) or User(email=email.strip().lower())
     user.role, user.organisation, user.locale = Role(role), organisation, locale
     user.name = name or user.name
@@ -96,13 +90,7 @@ def invite_command(email, role, org, name, locale) -> None:
 
     cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
     cli_require_fits(name, column_length(User.name), "--name")
-    organisation = None
-    if org:
-        organisation = db.session.query(Organisation).filter_by(slug=org).one_or_none()
-        if organisation is None:
-            raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
-    if Role(role) == Role.COORDINATOR and organisation is None:
-        raise click.BadParameter("a coordinator needs --org", param_hint="--org")
+    organisation = _organisation_option(org, role)
     try:
         user, link, failure = invite(email, role, organisation, name=name, locale=locale)
     except AccountError as error:
@@ -126,6 +114,18 @@ def first_admin_link_command() -> None:
     link = link_to("accounts.first_admin", token=first_admin_token())
     click.echo("No administrator yet. Open this link to create the first one:")
     click.echo(link)
+
+
+def _organisation_option(org: str | None, role: str) -> Organisation | None:
+    """The organisation named by --org; a coordinator must have one."""
+    organisation = None
+    if org:
+        organisation = db.session.query(Organisation).filter_by(slug=org).one_or_none()
+        if organisation is None:
+            raise click.BadParameter(f"unknown organisation '{org}'", param_hint="--org")
+    if Role(role) == Role.COORDINATOR and organisation is None:
+        raise click.BadParameter("a coordinator needs --org", param_hint="--org")
+    return organisation
 
 
 commands = [users_group]
