@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,21 @@ def nav_links(app: Flask) -> list:
 
 
 def nav_count(app: Flask, endpoint: str) -> tuple[bool, int | None]:
-    """(whether the link is shown, the number next to it or None)."""
+    """(whether the link is shown, the number next to it or None), counted once per request:
+    the header renders its navigation twice (the phone menu and the wide bar)."""
     counter = app.extensions.get("scheduler.nav_counts", {}).get(endpoint)
     if counter is None:
         return True, None
+    if not has_request_context():
+        return _counted(counter, endpoint)
+    # Kept in the request, not in g: an app context may outlive several requests.
+    counted = request.environ.setdefault("scheduler.nav_counts", {})
+    if endpoint not in counted:
+        counted[endpoint] = _counted(counter, endpoint)
+    return counted[endpoint]
+
+
+def _counted(counter: Callable[[], int | None], endpoint: str) -> tuple[bool, int | None]:
     try:
         value = counter()
     except Exception:  # noqa: BLE001 - a header count must never break a page (or an error page)
