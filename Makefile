@@ -7,6 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
+NODE_STAMP := node_modules/.installed
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 PORT ?= 5000
 
@@ -28,7 +29,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.lock
 	touch $(BENCH_STAMP)
 
 setup: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d scheduler/translations >/dev/null 2>&1
+	$(BIN)/pybabel compile --statistics -d scheduler/translations >/dev/null 2>&1
 
 run: setup
 	$(FLASK) db upgrade
@@ -36,7 +37,12 @@ run: setup
 	$(FLASK) users first-admin-link
 	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
 
-test-setup: setup $(TEST_STAMP)
+# axe-core and ical.js, which the browser and feed tests load (package-lock.json pins them).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+test-setup: setup $(TEST_STAMP) $(NODE_STAMP)
 
 # Per-test timeout: pyproject's [tool.pytest.ini_options] (pytest-timeout); the 20 slowest
 # tests are listed at the end. CI (.ci/run) also selects the deterministic Hypothesis profile.
@@ -54,8 +60,8 @@ worker: setup
 
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o scheduler/translations/messages.pot .
-	$(BIN)/pybabel update -i scheduler/translations/messages.pot -d scheduler/translations
-	$(BIN)/pybabel compile --use-fuzzy -d scheduler/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i scheduler/translations/messages.pot -d scheduler/translations
+	$(BIN)/pybabel compile --statistics -d scheduler/translations
 
 # Re-pin the three locks from this environment (runtime, runtime+test, runtime+bench).
 lock: test-setup bench-setup

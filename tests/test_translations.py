@@ -31,6 +31,20 @@ def test_every_message_is_translated(locale):
     assert _untranslated(locale) == []
 
 
+@pytest.mark.parametrize("locale", ["en", "et", "ru"])
+def test_no_catalogue_holds_a_fuzzy_guess(locale):
+    """A fuzzy entry is a machine guess; compiled without --use-fuzzy it would vanish."""
+    with open(CATALOGUES / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalogue = read_po(handle, locale=locale)
+    assert [m.id for m in catalogue if m.id and m.fuzzy] == []
+
+
+def test_catalogues_compile_without_accepting_fuzzy_entries():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pybabel compile" in makefile
+    assert "--use-fuzzy" not in makefile
+
+
 def test_the_catalogues_hold_every_message_of_the_code(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
