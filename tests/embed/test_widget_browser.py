@@ -175,3 +175,34 @@ def test_the_iframe_form_passes_axe(upcoming, live_server, page, language):
         page.goto(f"{live_server}/embed/events?org=tartu&lang={language}")
         assert page.locator("li").count() == 5
         assert_accessible(page, label=f"/embed/events in {language} at {width} px")
+
+
+STRICT_PAGE = """<!doctype html>
+<html lang="et">
+<head><meta charset="utf-8"><title>A strict city website</title>
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; script-src {live}; connect-src {live}; style-src 'self'; img-src data:">
+<link rel="icon" href="data:,">
+<script src="{live}/embed.js" async></script>
+</head>
+<body><main><h1>Uudised</h1><div data-elvl-events data-org="tartu"></div></main></body>
+</html>
+"""
+
+
+def test_the_widget_is_styled_on_a_page_whose_policy_forbids_inline_styles(
+    upcoming, live_server, other_site, page
+):
+    seen = _watch(page)
+    page.goto(other_site("strict.html", STRICT_PAGE.format(live=live_server)))
+    link = page.locator("[data-elvl-events] li a").first
+    link.wait_for()
+    assert link.evaluate("a => getComputedStyle(a).color") == "rgb(0, 90, 163)"
+    assert (
+        page.locator("[data-elvl-events] ul").evaluate("u => getComputedStyle(u).listStyleType")
+        == "none"
+    )
+    # no data-lang: the host page's language
+    assert page.locator("[data-elvl-events] .elvl").get_attribute("lang") == "et"
+    assert page.get_by_role("link", name="Veel üritusi").is_visible()
+    assert seen["errors"] == []
