@@ -8,12 +8,14 @@ import click
 from flask.cli import with_appcontext
 
 from ..core.time import utcnow, zone
+from ..extensions import db
 from .conflicts import PlanConflict
 from .demo import replay_demo
 from .export import ExportError, dump_plan, export_document
 from .loader import builtin_plan_path, load_plan_file, plan_limits
 from .roll import RollError, roll_plan
 from .schema import PlanError, read_plan
+from .service import PlanServiceError, publish_plan
 
 plan_group = click.Group("plan", help="Load and roll yearly action plans.")
 
@@ -126,6 +128,19 @@ def roll_command(from_year: int, to_year: int, output: Path | None, load: bool, 
     click.echo(f"drafted {output}")
     if load:
         click.echo(_load(output, force=force).summary())
+
+
+@plan_group.command("publish")
+@click.argument("year", type=int)
+@with_appcontext
+def publish_command(year: int) -> None:
+    """Publish the draft plan of YEAR (as the plan page's "Publish" button)."""
+    try:
+        plan = publish_plan(year)
+    except PlanServiceError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"plan {plan.year} is published")
 
 
 @plan_group.command("demo")

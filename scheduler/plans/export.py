@@ -300,7 +300,7 @@ def _indicators(plan: Plan, stored: dict) -> list[dict[str, Any]]:
         entry["unit"] = indicator.unit
         entry["scope"] = indicator.target_scope
         targets = {
-            t.year: _number(t.value)
+            t.year: plain_number(t.value)
             for t in indicator.targets
             if t.kind == "year" and (t.year in years or t.year == plan.year)
         }
@@ -310,7 +310,7 @@ def _indicators(plan: Plan, stored: dict) -> list[dict[str, Any]]:
             None,
         )
         if final is not None:
-            entry["target_2029"] = _number(final.value)
+            entry["target_2029"] = plain_number(final.value)
         entry["counting"] = sorted_mapping(indicator.rule)
         if indicator.note:
             entry["note"] = indicator.note
@@ -318,7 +318,7 @@ def _indicators(plan: Plan, stored: dict) -> list[dict[str, Any]]:
     return result
 
 
-def _number(value) -> int | str:
+def plain_number(value) -> int | str:
     value = Decimal(value)
     return int(value) if value == value.to_integral_value() else str(value.normalize())
 
