@@ -244,3 +244,14 @@ def test_a_series_created_on_the_web_is_not_withdrawn_by_a_file_that_leaves_it_o
     refused = _load(runner)
     assert refused.exit_code == 1
     assert "2024-tartu-new-club: created on the web" in refused.output
+
+
+def test_the_demo_goes_on_without_overwriting_web_changes_to_the_built_in_plan(app, runner):
+    assert _load(runner).exit_code == 0
+    _web_edit("2024-tartu-club-et", location="Tartu Raamatukogu")
+    result = runner.invoke(args=["plan", "demo", "--no-replay"])
+    assert result.exit_code == 0, result.output
+    assert "the built-in plan was not loaded again: 1 series changed on the web" in result.output
+    club = db.session.scalar(select(Series).where(Series.key == "2024-tartu-club-et"))
+    db.session.refresh(club)
+    assert club.location == "Tartu Raamatukogu"
