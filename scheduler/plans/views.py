@@ -25,7 +25,7 @@ def _require(action: str) -> None:
 
 def _load_plan(year: int):
     _require("view_plans")
-    plan = get_plan(year)
+    plan = get_plan(year) if 2000 <= year <= 2100 else None  # the plan file's range
     if plan is None:
         abort(404)
     return plan

@@ -107,6 +107,7 @@ def test_the_plans_are_listed_by_year_with_drafts_marked(plan_2024, client, runn
 def test_an_unknown_year_is_not_found(plan_2024, client):
     _sign_in(client, Role.VIEWER)
     assert _get(client, "/plans/2031").status_code == 404
+    assert _get(client, "/plans/99999999999999999999").status_code == 404
 
 
 def test_an_admin_rolls_the_next_draft_reviews_and_publishes_it(plan_2024, client, app):
