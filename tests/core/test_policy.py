@@ -72,6 +72,8 @@ def test_an_organiser_is_matched_by_email_whatever_its_case():
         ("see_all_reminders", {Role.ADMIN}),
         ("manage_calendars", {Role.ADMIN, Role.COORDINATOR}),
         ("manage_indicators", {Role.ADMIN}),
+        ("view_plans", {Role.ADMIN, Role.COORDINATOR, Role.ORGANISER, Role.VIEWER}),
+        ("manage_plans", {Role.ADMIN}),
     ],
 )
 def test_pages_open_to_some_roles_only(action, allowed):
