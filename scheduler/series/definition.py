@@ -51,7 +51,10 @@ def rule_text(controls: RuleControls, start: date) -> str | None:
     Raw text is returned exactly as typed, apart from surrounding white space."""
     kind = controls.kind
     if kind == "raw":
-        return controls.raw.strip() or None
+        text = controls.raw.strip()
+        if text:
+            parse_rule(text)
+        return text or None
     if kind == "once":
         return None
     if kind not in RULE_KINDS:
@@ -401,18 +404,17 @@ def split_rules(old: RecurrenceSpec, new_rule: str | None, split_at: datetime) -
     parsed_old = parse_rule(old.rule)
     last = split_at - timedelta(seconds=1)
     old_text = replace(parsed_old, count=None, until=None).to_text(until=last.astimezone(UTC))
-    if not new_rule or parsed_old.count is None:
-        return SplitRules(old_text, new_rule)
-    parsed_new = parse_rule(new_rule)
-    if parsed_new.count != parsed_old.count:
+    if parsed_old.count is None:
         return SplitRules(old_text, new_rule)
     bare = RecurrenceSpec(start=old.start, duration=old.duration, rule=old.rule, tz=old.tz)
     used = len(expand(bare, old.start - timedelta(days=1), split_at))
-    remaining = max(parsed_old.count - used, 0)
-    if remaining == 0:
-        return SplitRules(old_text, None)
-    new_text = replace(parsed_new, count=remaining).to_text()
-    return SplitRules(old_text, new_text)
+    remaining = parsed_old.count - used
+    same_count = bool(new_rule) and parse_rule(new_rule).count == parsed_old.count
+    if remaining <= 0:  # the rule ended before the split: it stays as it is
+        return SplitRules(old.rule, None if same_count else new_rule)
+    if not same_count:
+        return SplitRules(old_text, new_rule)
+    return SplitRules(old_text, replace(parse_rule(new_rule), count=remaining).to_text())
 
 
 def split_dates(texts: Sequence[str], split_day: date) -> tuple[list[str], list[str]]:

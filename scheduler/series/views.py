@@ -21,7 +21,7 @@ from ..events.expansion import spec_for
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError
 from ..extensions import db
-from ..recurrence import RuleError
+from ..recurrence import RuleError, validate
 from .definition import PreviewRequest, build_preview
 from .forms import FormProblem, SeriesForm, WithdrawForm
 from .service import (
@@ -154,7 +154,7 @@ def _validated(form: SeriesForm, series: Series | None = None) -> SeriesValues |
         return None
     try:
         values = form.values(series)
-        spec_for(values)
+        validate(spec_for(values))
         return values
     except FormProblem as problem:
         getattr(form, problem.field).errors = [*getattr(form, problem.field).errors, str(problem)]
@@ -218,6 +218,7 @@ def _conflict(series: Series, form: SeriesForm):
 
     Kept in one function so that it can become the history's generic conflict page."""
     theirs = SeriesForm(formdata=None, meta={"csrf": False}).setup(current_user, series)
+    theirs.fill(series)
     rows = []
     for name in (
         "title",
