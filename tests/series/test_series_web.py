@@ -3,9 +3,8 @@ change), the stale-form conflict, withdrawing, and the preview fragment."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from scheduler.core.time import utcnow, zone
