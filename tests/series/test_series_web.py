@@ -12,6 +12,7 @@ from scheduler.events.models import Event, EventStatus, Series
 from scheduler.events.service import cancel_occurrence, move_occurrence, record_outcome
 from scheduler.extensions import db
 from scheduler.reminders.models import Reminder
+from tests.accounts.conftest import fresh
 from tests.factories import expand, make_series
 from tests.series.conftest import login, next_weekday, today
 
@@ -71,6 +72,7 @@ def edit_form(series: Series, **changes) -> dict:
         data[field.name] = value
     data["save"] = "1"
     data.update(changes)
+    fresh()  # the form chose a language for its labels: let the next request choose anew
     return data
 
 
