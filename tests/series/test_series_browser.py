@@ -43,23 +43,25 @@ def pause_year() -> int:
 
 
 def fill_club(page, start: date) -> None:
-    page.get_by_label("Activity").select_option("2.1")
-    page.get_by_label("Type").select_option("club")
-    page.get_by_label("Title (Estonian)").fill("Eesti keele klubi")
-    page.get_by_label("Title (English)").fill("Estonian club")
-    page.get_by_label("Title (Russian)").fill("Клуб эстонского языка")
-    page.get_by_label("Place").fill("Tartu Raamatukogu")
-    page.get_by_label("Organisers (email addresses, one a line)").fill("leader@tartu.ee")
-    page.get_by_label("First date").fill(start.isoformat())
-    page.get_by_label("Starts at").fill("18:00")
-    page.get_by_label("Duration (minutes)").fill("90")
-    page.get_by_label("Every N weeks on these days").check()
-    page.get_by_label("Tuesday").check()
-    year = pause_year()
-    page.get_by_label("Pauses (one a line, e.g. 2025-07-01/2025-08-31 or 2025-Q3)").fill(
-        f"{year}-07-01/{year}-08-31"
+    page.get_by_label("Activity", exact=True).select_option("2.1")
+    page.get_by_label("Type", exact=True).select_option("club")
+    page.get_by_label("Title (Estonian)", exact=True).fill("Eesti keele klubi")
+    page.get_by_label("Title (English)", exact=True).fill("Estonian club")
+    page.get_by_label("Title (Russian)", exact=True).fill("Клуб эстонского языка")
+    page.get_by_label("Place", exact=True).fill("Tartu Raamatukogu")
+    page.get_by_label("Organisers (email addresses, one a line)", exact=True).fill(
+        "leader@tartu.ee"
     )
-    page.get_by_label("On Estonian public holidays").select_option("skip")
+    page.get_by_label("First date", exact=True).fill(start.isoformat())
+    page.get_by_label("Starts at", exact=True).fill("18:00")
+    page.get_by_label("Duration (minutes)", exact=True).fill("90")
+    page.get_by_label("Every N weeks on these days", exact=True).check()
+    page.get_by_label("Tuesday", exact=True).check()
+    year = pause_year()
+    page.get_by_label(
+        "Pauses (one a line, e.g. 2025-07-01/2025-08-31 or 2025-Q3)", exact=True
+    ).fill(f"{year}-07-01/{year}-08-31")
+    page.get_by_label("On Estonian public holidays", exact=True).select_option("skip")
 
 
 def preview_says(page, text: str) -> None:
@@ -146,7 +148,7 @@ def test_3_this_and_following_keeps_past_outcomes_and_a_hand_moved_event(site, p
     sign_in(page, site)
     before = feed_instants(page, site)
     page.goto(f"{site}/series/{club.id}/edit?lang=en")
-    page.get_by_label("Starts at").fill("19:00")
+    page.get_by_label("Starts at", exact=True).fill("19:00")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert page.get_by_text("Choose which events the change applies to.").is_visible()
@@ -205,7 +207,7 @@ def test_6_a_raw_rrule_survives_an_edit_of_the_title(site, page, world):
     page.goto(f"{site}/series/{series.id}/edit?lang=en")
     assert page.get_by_label("RRULE text", exact=True).first.is_checked()
     assert page.locator("input[name=raw_rule]").input_value() == RAW
-    page.get_by_label("Title (Estonian)").fill("Kuu viimane kohtumine")
+    page.get_by_label("Title (Estonian)", exact=True).fill("Kuu viimane kohtumine")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     if page.get_by_label("All events").count():
