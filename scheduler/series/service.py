@@ -26,7 +26,7 @@ from ..events.expansion import (
     withdraw_events,
 )
 from ..events.models import Event, EventStatus, Series
-from ..events.service import OccurrenceError, edit_occurrence, move_occurrence
+from ..events.service import MOVE_REACH, OccurrenceError, edit_occurrence, move_occurrence
 from ..extensions import db
 from ..plans.models import Activity, Plan
 from .definition import (
@@ -40,6 +40,8 @@ from .definition import (
 )
 
 MAX_BOOKINGS = 5000
+#: an occurrence moved by hand may last up to a year (events.service.MOVE_REACH)
+LONGEST_EVENT = MOVE_REACH + timedelta(days=1)
 
 TIME_FIELDS = ("start_date", "start_time", "duration_minutes")
 RULE_FIELDS = ("rule", "rdates", "exdates", "pauses", "holiday_policy")
@@ -135,6 +137,7 @@ def bookings_for(
         .where(
             Event.status != EventStatus.CANCELLED,
             Event.start < last,
+            Event.start >= first - LONGEST_EVENT,  # keeps the index range bounded
             Event.end > first,
             or_(*matches),
         )
