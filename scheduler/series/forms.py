@@ -205,7 +205,16 @@ class SeriesForm(FlaskForm):
 
     def values(self, series=None) -> SeriesValues:
         """The series these fields describe; FormProblem names a field that cannot be read."""
-        organisation_id = int(self.organisation.data)
+        try:
+            organisation_id = int(self.organisation.data)
+        except (TypeError, ValueError):
+            raise FormProblem("organisation", _("Not a valid choice.")) from None
+        for name in ("start_date", "until"):
+            day = getattr(self, name).data
+            if day is not None and not is_reasonable_date(day):
+                raise FormProblem(
+                    name, _("%(value)s is not a date like 2025-06-11 09:00", value=day.isoformat())
+                )
         activity = None
         if self.activity.data:
             activity = db.session.scalar(

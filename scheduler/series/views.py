@@ -140,9 +140,10 @@ def preview():
     changes nothing)."""
     if not can(current_user, "create_series"):
         abort(403)
-    form = SeriesForm(formdata=request.values, meta={"csrf": False})
+    fields = request.form if request.method == "POST" else request.args
+    form = SeriesForm(formdata=fields, meta={"csrf": False})
     series = None
-    series_id = request.values.get("series", type=int)
+    series_id = fields.get("series", type=int)
     if series_id is not None:
         series = load_series(series_id)
     form.setup(current_user, series)
@@ -163,6 +164,13 @@ def _validated(form: SeriesForm, series: Series | None = None) -> SeriesValues |
     return None
 
 
+def _int_or_none(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def _chosen_occurrence(form: SeriesForm, series: Series) -> Event | None:
     try:
         event_id = int(form.occurrence.data or "")
@@ -176,16 +184,18 @@ def _preview_context(form: SeriesForm, series: Series | None) -> dict:
     """The preview of what the fields say, or why there is none."""
     locale = str(get_locale())
     try:
+        organisation = _int_or_none(form.organisation.data)
         if (
-            form.organisation.data
-            and not can(current_user, "create_series", int(form.organisation.data))
-            and (series is None or str(series.organisation_id) != form.organisation.data)
+            organisation is not None
+            and not can(current_user, "create_series", organisation)
+            and (series is None or series.organisation_id != organisation)
         ):
             abort(403)
         if not (form.start_date.data and form.start_time.data and form.duration.data):
             raise FormProblem("start_date", _("Give the first date, the time and the duration."))
         values = form.values(series)
         spec = spec_for(values)
+        validate(spec)
         request_ = PreviewRequest(
             spec=spec,
             today=utcnow().astimezone(zone(values.timezone)).date(),
@@ -195,8 +205,10 @@ def _preview_context(form: SeriesForm, series: Series | None) -> dict:
         )
         bookings = bookings_for(values, locale, series.id if series else None)
         return {"preview": build_preview(request_, bookings), "problem": None}
-    except (FormProblem, RuleError, ValueError, TypeError) as error:
+    except (FormProblem, RuleError) as error:
         return {"preview": None, "problem": str(error)}
+    except (ValueError, TypeError, OverflowError):  # a choice no form offers
+        return {"preview": None, "problem": _("Not a valid choice.")}
 
 
 def _editor(form, series, *, preview=False, occurrences=(), asking=False):
