@@ -24,6 +24,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -42,6 +43,10 @@ from .service import SeriesValues, activity_bounds
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TEXT = [Optional(), Length(max=300)]
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -112,7 +117,7 @@ class SeriesForm(FlaskForm):
     duration = IntegerField(
         _l("Duration (minutes)"), validators=[InputRequired(), NumberRange(1, 60 * 24 * 14)]
     )
-    rule_kind = RadioField(_l("Repeats"), choices=list(RULE_KIND_LABELS.items()), default="weekly")
+    rule_kind = RadioField(_l("Repeats"), choices=_choices(RULE_KIND_LABELS), default="weekly")
     interval = IntegerField(
         _l("Every N (weeks, months or years)"),
         default=1,
@@ -120,16 +125,16 @@ class SeriesForm(FlaskForm):
     )
     weekdays = MultiCheckboxField(_l("On these days"), choices=[])
     month_day = IntegerField(_l("Day of the month"), validators=[Optional(), NumberRange(1, 31)])
-    ordinal = SelectField(_l("Which"), choices=list(ORDINAL_LABELS.items()), default="1")
+    ordinal = SelectField(_l("Which"), choices=_choices(ORDINAL_LABELS), default="1")
     ordinal_weekday = SelectField(_l("Weekday"), choices=[])
     raw_rule = StringField(_l("RRULE text"), validators=[Optional(), Length(max=500)])
     rdates = TextAreaField(_l("Specific dates (one a line, e.g. 2025-06-11 or 2025-06-11 09:00)"))
     exdates = TextAreaField(_l("Dates left out (one a line)"))
     pauses = TextAreaField(_l("Pauses (one a line, e.g. 2025-07-01/2025-08-31 or 2025-Q3)"))
     holiday_policy = SelectField(
-        _l("On Estonian public holidays"), choices=list(HOLIDAY_LABELS.items()), default="keep"
+        _l("On Estonian public holidays"), choices=_choices(HOLIDAY_LABELS), default="keep"
     )
-    end_kind = RadioField(_l("Ends"), choices=list(END_LABELS.items()), default="never")
+    end_kind = RadioField(_l("Ends"), choices=_choices(END_LABELS), default="never")
     until = DateField(_l("Last date"), validators=[Optional()])
     count = IntegerField(_l("Number of events"), validators=[Optional(), NumberRange(1, 1000)])
     note = TextAreaField(
@@ -137,7 +142,7 @@ class SeriesForm(FlaskForm):
     )
     scope = RadioField(
         _l("Apply the change to"),
-        choices=list(SCOPE_LABELS.items()),
+        choices=_choices(SCOPE_LABELS),
         validators=[Optional()],
         validate_choice=False,
     )
@@ -147,19 +152,20 @@ class SeriesForm(FlaskForm):
         """Choices for this user and, on a first GET, the series' values."""
         locale = str(get_locale())
         days = get_day_names("wide", locale=locale)
-        day_choices = [(str(number), days[number]) for number in range(7)]
+        day_choices = [SelectChoice(str(number), days[number]) for number in range(7)]
         self.weekdays.choices = day_choices
         self.ordinal_weekday.choices = day_choices
-        self.event_type.choices = [(code, event_type_label(code)) for code in EVENT_TYPES]
-        self.languages.choices = [(code, code) for code in LANGUAGES]
-        self.organisation.choices = organisation_choices(user, series, locale)
-        self.activity.choices = [("", "—")] + [
-            (activity.code, f"{activity.code} {localized(activity, 'title', locale)}")
-            for activity in db.session.scalars(select(Activity)).all()
+        self.event_type.choices = [
+            SelectChoice(code, event_type_label(code)) for code in EVENT_TYPES
         ]
-        self.activity.choices.sort(key=lambda choice: _code_key(choice[0]))
-        self.occurrence.choices = [("", "—")] + [
-            (str(event.id), _local_label(event)) for event in occurrences
+        self.languages.choices = [SelectChoice(code, code) for code in LANGUAGES]
+        self.organisation.choices = organisation_choices(user, series, locale)
+        activities = sorted(db.session.scalars(select(Activity)), key=lambda a: _code_key(a.code))
+        self.activity.choices = [SelectChoice("", "—")] + [
+            SelectChoice(a.code, f"{a.code} {localized(a, 'title', locale)}") for a in activities
+        ]
+        self.occurrence.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(event.id), _local_label(event)) for event in occurrences
         ]
         if not self.is_submitted():
             self.fill(series)
@@ -300,7 +306,7 @@ class WithdrawForm(FlaskForm):
     revision = HiddenField()
 
 
-def organisation_choices(user, series, locale: str) -> list[tuple[str, str]]:
+def organisation_choices(user, series, locale: str) -> list[SelectChoice]:
     """The organisations the user may make series for (and the series' own)."""
     organisations = db.session.scalars(
         select(Organisation).where(
@@ -310,7 +316,7 @@ def organisation_choices(user, series, locale: str) -> list[tuple[str, str]]:
     allowed = [org for org in organisations if can(user, "create_series", org.id)]
     if series is not None and series.organisation not in allowed:
         allowed.append(series.organisation)
-    return [(str(org.id), org.display_name(locale)) for org in allowed]
+    return [SelectChoice(str(org.id), org.display_name(locale)) for org in allowed]
 
 
 def _code_key(code: str) -> tuple:

@@ -3,8 +3,9 @@ change), the stale-form conflict, withdrawing, and the preview fragment."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from scheduler.core.time import utcnow, zone
@@ -350,3 +351,60 @@ def test_the_preview_fragment_shows_dates_description_and_a_clash_in_any_organis
     assert "every Tuesday at 18:00" in page
     assert "Tallinna loeng" in page and "the same place" in page
     assert f"{start.year + 1}" in page and "Paused" in page
+
+
+# --- feeds across a split ----------------------------------------------------------------
+
+
+def feed_readings(client, mode: str) -> set[tuple[datetime, str]]:
+    """What two independent parsers read from Tartu's feed around today (they must agree)."""
+    import icalendar
+    import recurring_ical_events
+    from ical.calendar_stream import IcsCalendarStream
+
+    from scheduler.core.time import local_midnight
+
+    first, last = today() - timedelta(days=60), today() + timedelta(days=300)
+    body = client.get(
+        "/feeds/org/tartu.ics",
+        query_string={"from": first.isoformat(), "to": last.isoformat(), "mode": mode},
+    ).data
+    start, end = local_midnight(first), local_midnight(last)
+    one = {
+        (event["DTSTART"].dt.astimezone(UTC), str(event["SUMMARY"]))
+        for event in recurring_ical_events.of(icalendar.Calendar.from_ical(body)).between(
+            start, end
+        )
+    }
+    calendar = IcsCalendarStream.calendar_from_ics(body.decode("utf-8"))
+    other = {
+        (event.start.astimezone(UTC), event.summary)
+        for event in calendar.timeline_tz(UTC)
+        if start <= event.start < end
+    }
+    assert one == other, "the two parsers disagree"
+    return one
+
+
+@pytest.mark.parametrize("mode", ["occurrences", "series"])
+def test_feeds_read_the_same_instants_after_a_split_except_the_changed_ones(client, world, mode):
+    from scheduler.core.time import local_midnight
+
+    club, _past, future = _club_with_history(world)
+    before = feed_readings(client, mode)
+    split_from, moved = future[2], future[3]
+    login(client, "coord@tartu.ee")
+    response = client.post(
+        f"/series/{club.id}/edit",
+        data=edit_form(club, start_time="19:00", scope="following", occurrence=str(split_from.id)),
+    )
+    assert response.status_code == 200
+    after = feed_readings(client, mode)
+    split = local_midnight(local_day(split_from))
+    assert {i for i in before if i[0] < split} == {i for i in after if i[0] < split}
+    kept = (moved.start, club.title)
+    assert kept in before and kept in after
+    changed = {i for i in before if i[0] >= split} - {kept}
+    assert changed and not changed & after
+    assert {i[0].astimezone(zone()).time() for i in after - before} == {time(19, 0)}
+    assert len(after - before) == len(changed)  # one new event for each changed one
