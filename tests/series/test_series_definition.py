@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.recurrence import DateRange, RecurrenceSpec, expand, parse_rule
@@ -77,6 +77,8 @@ def test_a_stored_rule_is_not_rewritten_when_the_controls_spell_it_differently()
     assert kept_rule_text(stored, "FREQ=WEEKLY;BYDAY=WE") == "FREQ=WEEKLY;BYDAY=WE"
 
 
+# generation speed says nothing here, and the shared test machine is often busy
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     kind=st.sampled_from(["weekly", "monthly_day", "monthly_weekday", "yearly"]),
     interval=st.integers(1, 12),
@@ -193,6 +195,7 @@ def _starts(spec: RecurrenceSpec, first: datetime, last: datetime) -> list[datet
     return [o.start for o in expand(spec, first, last)]
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     split_week=st.integers(1, 40),
     count=st.one_of(st.none(), st.integers(5, 50)),
