@@ -103,7 +103,13 @@ class SeriesForm(FlaskForm):
     title_en = StringField(_l("Title (English)"), validators=TEXT)
     title_ru = StringField(_l("Title (Russian)"), validators=TEXT)
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
+        _l("Description (Estonian)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
+    )
+    description_ru = TextAreaField(
+        _l("Description (Russian)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
     )
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
     location = StringField(_l("Place"), validators=TEXT)
@@ -181,7 +187,16 @@ class SeriesForm(FlaskForm):
         self.organisation.data = str(series.organisation_id)
         self.activity.data = series.activity.code if series.activity else ""
         self.event_type.data = series.event_type
-        for name in ("title", "title_en", "title_ru", "description", "location", "online_url"):
+        for name in (
+            "title",
+            "title_en",
+            "title_ru",
+            "description",
+            "description_en",
+            "description_ru",
+            "location",
+            "online_url",
+        ):
             getattr(self, name).data = getattr(series, name)
         self.note.data = series.note
         self.languages.data = list(series.languages or [])
@@ -241,6 +256,8 @@ class SeriesForm(FlaskForm):
             title_en=_text(self.title_en.data),
             title_ru=_text(self.title_ru.data),
             description=_text(self.description.data),
+            description_en=_text(self.description_en.data),
+            description_ru=_text(self.description_ru.data),
             languages=[code for code in LANGUAGES if code in (self.languages.data or [])],
             location=_text(self.location.data),
             online_url=_text(self.online_url.data),

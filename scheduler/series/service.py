@@ -63,6 +63,8 @@ class SeriesValues:
     title_en: str | None
     title_ru: str | None
     description: str | None
+    description_en: str | None
+    description_ru: str | None
     languages: list[str]
     location: str | None
     online_url: str | None

@@ -237,6 +237,8 @@ def _conflict(series: Series, form: SeriesForm):
         "title_en",
         "title_ru",
         "description",
+        "description_en",
+        "description_ru",
         "location",
         "online_url",
         "organisers",

@@ -30,6 +30,8 @@ def form(world, **changes) -> dict:
         "title_en": "Estonian club",
         "title_ru": "Клуб эстонского языка",
         "description": "Vestlusklubi",
+        "description_en": "A conversation club",
+        "description_ru": "Разговорный клуб",
         "languages": ["et", "en"],
         "location": "Tartu Raamatukogu",
         "organisers": "leader@tartu.ee",
@@ -140,6 +142,11 @@ def test_a_coordinator_creates_a_weekly_club_with_a_summer_pause(client, world):
         "skip",
     )
     assert series.activity.code == "2.1" and series.organisers == ["leader@tartu.ee"]
+    assert (series.description, series.description_en, series.description_ru) == (
+        "Vestlusklubi",
+        "A conversation club",
+        "Разговорный клуб",
+    )
     assert (series.bound_start, series.bound_end) == (date(2023, 1, 1), date(2029, 12, 31))
     events = events_of(series)
     assert events and all(e.start.astimezone(zone()).weekday() == 1 for e in events)
@@ -149,6 +156,9 @@ def test_a_coordinator_creates_a_weekly_club_with_a_summer_pause(client, world):
     ]
     reminders = db.session.scalars(select(Reminder).where(Reminder.event_id == events[0].id)).all()
     assert {r.recipient for r in reminders} == {"leader@tartu.ee"}
+    fresh()
+    in_russian = client.get(f"/events/{events[0].id}?lang=ru").get_data(as_text=True)
+    assert "Разговорный клуб" in in_russian and "Vestlusklubi" not in in_russian
 
 
 def test_a_form_with_errors_is_shown_again_with_them(client, world):
