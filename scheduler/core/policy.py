@@ -94,6 +94,13 @@ def _change_event(user, event) -> bool:
     return event is not None and (_is_admin(user) or _coordinates(user, _event_org(event)))
 
 
+def _create_series(user, organisation_id) -> bool:
+    """Without an organisation: the series editor at all; with one (an id): a series of it."""
+    if organisation_id is None:
+        return _role(user) in (Role.ADMIN, Role.COORDINATOR)
+    return _is_admin(user) or _coordinates(user, organisation_id)
+
+
 def _record_outcome(user, event) -> bool:
     return _change_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
 
@@ -223,6 +230,8 @@ _RULES: dict[str, Rule] = {
     "view_event": _view_event,
     "change_event": _change_event,
     "record_outcome": _record_outcome,
+    "create_series": _create_series,
+    "edit_series": _change_event,
     "see_worklist": _see_worklist,
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,

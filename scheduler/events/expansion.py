@@ -166,6 +166,16 @@ def withdraw_series(series: Series) -> ExpansionReport:
     return report
 
 
+def withdraw_events(events: Iterable[Event]) -> ExpansionReport:
+    """Some rows left their series' rule (a split, a withdrawal from a date on): cancel the
+    plain ones, keep every recorded or hand-changed one."""
+    report = ExpansionReport()
+    now = utcnow()
+    for event in events:
+        _withdraw(event, now, report)
+    return report
+
+
 def _pair_retimed(
     wanted: dict[datetime, Occurrence], existing: dict[datetime, Event], tz: str
 ) -> dict[datetime, Event]:

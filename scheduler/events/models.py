@@ -49,6 +49,8 @@ class Series(db.Model):
     title_en: Mapped[str | None] = mapped_column(String(300))
     title_ru: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    description_ru: Mapped[str | None] = mapped_column(Text)
     event_type: Mapped[str] = mapped_column(String(32))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     location: Mapped[str | None] = mapped_column(String(300))

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..core.bounds import FIRST_YEAR, LAST_YEAR, is_reasonable_date
+from ..core.localized import localized
 from ..core.time import zone
 from ..events.labels import event_type_label as type_label
 from ..events.models import Event, EventStatus, Series
@@ -567,8 +568,9 @@ def feed_categories(series: Series) -> tuple[str, ...]:
 
 def series_description(series: Series, locale: str) -> str:
     parts = []
-    if series.description:
-        parts.append(series.description.strip())
+    description = localized(series, "description", locale)
+    if description:
+        parts.append(description.strip())
     rule_text = _rule_description(series, locale)
     if rule_text:
         parts.append(rule_text)

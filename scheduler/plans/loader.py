@@ -322,6 +322,8 @@ def _upsert_series(
         title_en=entry.title_en,
         title_ru=entry.title_ru,
         description=entry.description,
+        description_en=entry.description_en,
+        description_ru=entry.description_ru,
         event_type=entry.type,
         languages=list(entry.languages),
         location=entry.location,

@@ -136,6 +136,8 @@ class SeriesEntry(Strict):
     title_en: str | None = None
     title_ru: str | None = None
     description: str | None = None
+    description_en: str | None = None
+    description_ru: str | None = None
     languages: list[Literal[LANGUAGES]] = ["et"]  # type: ignore[valid-type]
     location: str | None = None
     online_url: str | None = None

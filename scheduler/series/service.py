@@ -1,0 +1,371 @@
+"""Creating, changing and withdrawing series from the web: the database side of the editor.
+
+Each function changes the session and announces what happened to occurrences through the
+events signals (reminders are re-timed, organisers told); the caller commits. A change never
+touches held outcomes, attendance, participants or occurrences changed by hand: expansion
+keeps them (see events.expansion), and they are returned so the page can list them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..core.time import local_midnight, utcnow, zone
+from ..events import signals
+from ..events.expansion import (
+    ExpansionReport,
+    default_horizon,
+    expand_series,
+    spec_for,
+    withdraw_events,
+)
+from ..events.models import Event, EventStatus, Series
+from ..events.service import MOVE_REACH, OccurrenceError, edit_occurrence, move_occurrence
+from ..extensions import db
+from ..plans.models import Activity, Plan
+from .definition import (
+    Booking,
+    PlanPeriod,
+    exdates_on_days,
+    kept_rule_text,
+    preview_window,
+    split_dates,
+    split_rules,
+)
+
+MAX_BOOKINGS = 5000
+#: an occurrence moved by hand may last up to a year (events.service.MOVE_REACH)
+LONGEST_EVENT = MOVE_REACH + timedelta(days=1)
+
+TIME_FIELDS = ("start_date", "start_time", "duration_minutes")
+RULE_FIELDS = ("rule", "rdates", "exdates", "pauses", "holiday_policy")
+PLACE_FIELDS = ("location", "online_url")
+TITLE_FIELDS = ("title", "title_en", "title_ru")
+#: a change to these asks "only this event, this and following, or all events?"
+SCHEDULE_FIELDS = TIME_FIELDS + RULE_FIELDS + PLACE_FIELDS + TITLE_FIELDS
+SCOPES = ("one", "following", "all")
+
+
+@dataclass
+class SeriesValues:
+    """Everything the editor sets on a series (the plan file's fields), validated."""
+
+    organisation_id: int
+    activity_id: int | None
+    event_type: str
+    title: str
+    title_en: str | None
+    title_ru: str | None
+    description: str | None
+    description_en: str | None
+    description_ru: str | None
+    languages: list[str]
+    location: str | None
+    online_url: str | None
+    organisers: list[str]
+    is_public: bool
+    start_date: date
+    start_time: time
+    duration_minutes: int
+    rule: str | None
+    rdates: list[str]
+    exdates: list[str]
+    pauses: list[str]
+    holiday_policy: str
+    note: str | None
+    timezone: str = "Europe/Tallinn"
+    bound_start: date | None = None
+    bound_end: date | None = None
+
+    @classmethod
+    def of(cls, series: Series) -> SeriesValues:
+        return cls(**{item.name: getattr(series, item.name) for item in fields(cls)})
+
+
+@dataclass
+class ChangeResult:
+    scope: str
+    series: Series
+    new_series: Series | None = None
+    kept: list[Event] = field(default_factory=list)
+    report: ExpansionReport = field(default_factory=ExpansionReport)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def activity_bounds(activity_id: int | None) -> tuple[date | None, date | None]:
+    """A new series' occurrences fall inside its activity's overall timeframe."""
+    activity = db.session.get(Activity, activity_id) if activity_id else None
+    if activity is None:
+        return None, None
+    return activity.timeframe_start, activity.timeframe_end
+
+
+def plan_periods() -> list[PlanPeriod]:
+    rows = db.session.execute(select(Plan.year, Plan.period_start, Plan.period_end)).all()
+    return [PlanPeriod(year, start, end) for year, start, end in rows]
+
+
+def bookings_for(
+    values: SeriesValues, locale: str, exclude_series_id: int | None = None
+) -> list[Booking]:
+    """Occurrences in any organisation, in the preview's window, at the same place or with
+    one of the same organisers (cancelled ones and the series' own left out)."""
+    place = " ".join((values.location or "").split()).lower()
+    emails = [email.strip().lower() for email in values.organisers if email.strip()]
+    matches = []
+    if place:
+        matches.append(
+            func.lower(func.trim(func.coalesce(Event.location, Series.location))) == place
+        )
+    for email in emails:
+        matches.append(
+            func.lower(cast(Series.organisers, String)).contains(f'"{email}"', autoescape=True)
+        )
+    if not matches:
+        return []
+    first, last = preview_window(spec_for(values))
+    stmt = (
+        select(Event)
+        .join(Series, Event.series_id == Series.id)
+        .options(joinedload(Event.series).joinedload(Series.organisation))
+        .where(
+            Event.status != EventStatus.CANCELLED,
+            Event.start < last,
+            Event.start >= first - LONGEST_EVENT,  # keeps the index range bounded
+            Event.end > first,
+            or_(*matches),
+        )
+        .order_by(Event.start)
+        .limit(MAX_BOOKINGS)
+    )
+    if exclude_series_id is not None:
+        stmt = stmt.where(Event.series_id != exclude_series_id)
+    return [
+        Booking(
+            start=event.start,
+            end=event.end,
+            title=event.title or event.series.title_for(locale),
+            organisation=event.series.organisation.display_name(locale),
+            location=event.display_location,
+            organisers=tuple(event.series.organisers or ()),
+            event_id=event.id,
+        )
+        for event in db.session.scalars(stmt).unique()
+    ]
+
+
+def changed_fields(series: Series, values: SeriesValues) -> set[str]:
+    return {
+        item.name
+        for item in fields(SeriesValues)
+        if getattr(series, item.name) != getattr(values, item.name)
+    }
+
+
+def needs_scope(series: Series, values: SeriesValues) -> bool:
+    """Whether saving must ask which events the change applies to: the time, rule, place or
+    title of a series that already has occurrences changes."""
+    if not changed_fields(series, values) & set(SCHEDULE_FIELDS):
+        return False
+    return db.session.scalar(select(func.count(Event.id)).where(Event.series_id == series.id)) > 0
+
+
+def upcoming_occurrences(series: Series, now: datetime | None = None, limit: int = 200):
+    """The occurrences a change may start from: planned ones from today on."""
+    today = local_midnight((now or utcnow()).astimezone(zone(series.timezone)).date())
+    return db.session.scalars(
+        select(Event)
+        .where(
+            Event.series_id == series.id,
+            Event.status == EventStatus.PLANNED,
+            Event.start >= today,
+        )
+        .order_by(Event.original_start)
+        .limit(limit)
+    ).all()
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+def create_series(values: SeriesValues, key: str | None = None) -> ChangeResult:
+    series = Series(key=key or unique_key(values), **_assignable(values))
+    series.revision = 1
+    db.session.add(series)
+    db.session.flush()
+    report = expand_series(series, default_horizon())
+    return ChangeResult("all", series, report=report)
+
+
+def unique_key(values: SeriesValues, base: str | None = None) -> str:
+    """A plan-file key from the title (``tartu-eesti-keele-klubi``), made unique."""
+    if base is None:
+        from ..organisations.models import Organisation
+
+        org = db.session.get(Organisation, values.organisation_id)
+        base = f"{org.slug if org else 'series'}-{slug(values.title)}"
+    base = base[:100].strip("-") or "series"
+    key, number = base, 1
+    while db.session.scalar(select(Series.id).where(Series.key == key)) is not None:
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _assignable(values: SeriesValues) -> dict:
+    return {item.name: getattr(values, item.name) for item in fields(SeriesValues)}
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def change_series(
+    series: Series, values: SeriesValues, scope: str = "all", occurrence: Event | None = None
+) -> ChangeResult:
+    """Apply the editor's values: to every event, to one occurrence, or from an occurrence on
+    (a split into two series). ``values.rule`` meaning the same as the stored rule keeps the
+    stored text byte for byte."""
+    values.rule = kept_rule_text(series.rule, values.rule)
+    if scope == "all" or not changed_fields(series, values) & set(SCHEDULE_FIELDS):
+        return _change_all(series, values)
+    if occurrence is None or occurrence.series_id != series.id:
+        raise OccurrenceError("choose the occurrence the change starts from")
+    if scope == "one":
+        return _change_one(series, values, occurrence)
+    if scope == "following":
+        return _change_following(series, values, occurrence)
+    raise OccurrenceError(f"unknown scope {scope!r}")
+
+
+def _bump(series: Series, changed: set[str]) -> None:
+    series.revision = (series.revision or 0) + 1
+    series.updated_at = utcnow()
+    if changed:
+        signals.series_changed.send(series, fields=changed)
+
+
+def _change_all(series: Series, values: SeriesValues) -> ChangeResult:
+    changed = changed_fields(series, values)
+    for name in changed:
+        setattr(series, name, getattr(values, name))
+    db.session.flush()
+    _bump(series, changed)
+    report = expand_series(series, default_horizon())
+    now = utcnow()
+    if changed & set(PLACE_FIELDS + TITLE_FIELDS):
+        for event in series.events:
+            if event.status == EventStatus.PLANNED and event.start >= now:
+                signals.occurrence_edited.send(event)
+    return ChangeResult("all", series, kept=_hand_changed(series.events, now), report=report)
+
+
+def _hand_changed(events, since: datetime) -> list[Event]:
+    return [
+        event
+        for event in events
+        if event.start >= since and (event.is_overridden or event.has_outcome)
+    ]
+
+
+def _change_one(series: Series, values: SeriesValues, event: Event) -> ChangeResult:
+    changed = changed_fields(series, values)
+    if changed & set(RULE_FIELDS) or "start_date" in changed:
+        raise OccurrenceError(
+            "a change of the rule or the first date applies to this and following events "
+            "or to all events"
+        )
+    if changed & {"start_time", "duration_minutes"}:
+        local = zone(series.timezone)
+        day = event.start.astimezone(local).date()
+        start = datetime.combine(day, values.start_time, tzinfo=local)
+        move_occurrence(event, start, start + timedelta(minutes=values.duration_minutes))
+    if changed & set(TITLE_FIELDS + PLACE_FIELDS):
+        edit_occurrence(
+            event,
+            title=values.title if "title" in changed else None,
+            location=values.location or "" if "location" in changed else None,
+        )
+    rest = changed - set(SCHEDULE_FIELDS)
+    for name in rest:
+        setattr(series, name, getattr(values, name))
+    _bump(series, rest)
+    return ChangeResult("one", series, kept=[event])
+
+
+def _change_following(series: Series, values: SeriesValues, event: Event) -> ChangeResult:
+    tz = series.timezone
+    split_day = event.original_start.astimezone(zone(tz)).date()
+    if split_day <= series.start_date:
+        return _change_all(series, values)
+    split_at = local_midnight(split_day, tz)
+    rules = split_rules(spec_for(series), values.rule, split_at)
+    new_values = SeriesValues(**_assignable(values))
+    new_values.rule = rules.new_rule
+    new_values.start_date = max(split_day, values.start_date)
+    new_values.bound_start = max(split_day, series.bound_start or split_day)
+    new_values.bound_end = series.bound_end
+    new_values.rdates = split_dates(values.rdates, split_day)[1]
+    new_values.exdates = split_dates(values.exdates, split_day)[1]
+
+    later = db.session.scalars(
+        select(Event).where(Event.series_id == series.id, Event.original_start >= split_at)
+    ).all()
+    report = withdraw_events(later)
+    kept = [e for e in later if e.is_overridden or e.has_outcome]
+    local = zone(tz)
+    kept_days = [e.original_start.astimezone(local).date() for e in kept]
+    new_values.exdates = sorted(
+        set(new_values.exdates) | set(exdates_on_days(spec_for(new_values), kept_days))
+    )
+
+    old_changed = {"rule", "bound_end", "rdates", "exdates"}
+    series.rule = rules.old_rule
+    series.bound_end = min(series.bound_end or split_day, split_day - timedelta(days=1))
+    series.rdates = split_dates(series.rdates or [], split_day)[0]
+    series.exdates = split_dates(series.exdates or [], split_day)[0]
+    _bump(series, old_changed)
+
+    new_series = Series(
+        key=unique_key(values, base=f"{series.key[:100]}-{split_day:%Y%m%d}"),
+        plan_id=series.plan_id,
+        is_demo=series.is_demo,
+        reminder_policy=series.reminder_policy,
+        **_assignable(new_values),
+    )
+    new_series.revision = 1
+    db.session.add(new_series)
+    db.session.flush()
+    report += expand_series(new_series, default_horizon())
+    return ChangeResult("following", series, new_series=new_series, kept=kept, report=report)
+
+
+def withdraw_series(series: Series, now: datetime | None = None) -> ChangeResult:
+    """Cancel the series' occurrences from now on and end it; its past (and every recorded
+    or hand-changed occurrence) stays as it is."""
+    now = now or utcnow()
+    today = now.astimezone(zone(series.timezone)).date()
+    later = db.session.scalars(
+        select(Event).where(Event.series_id == series.id, Event.start >= now)
+    ).all()
+    report = withdraw_events(later)
+    series.bound_end = min(series.bound_end or today, today - timedelta(days=1))
+    _bump(series, {"bound_end"})
+    kept = [e for e in later if e.is_overridden or e.has_outcome]
+    return ChangeResult("withdraw", series, kept=kept, report=report)
+
+
+def is_withdrawn(series: Series, today: date) -> bool:
+    return series.bound_end is not None and series.bound_end < today
