@@ -197,6 +197,8 @@ def _entry_values(entry: SeriesEntry, tz: str, activity_org: str | None) -> dict
         "title_en": entry.title_en,
         "title_ru": entry.title_ru,
         "description": entry.description,
+        "description_en": entry.description_en,
+        "description_ru": entry.description_ru,
         "languages": list(entry.languages),
         "location": entry.location,
         "online_url": entry.online_url,

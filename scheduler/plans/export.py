@@ -60,6 +60,8 @@ def series_values(series: Series) -> dict[str, Any]:
         "title_en": series.title_en,
         "title_ru": series.title_ru,
         "description": series.description,
+        "description_en": series.description_en,
+        "description_ru": series.description_ru,
         "languages": list(series.languages or []),
         "location": series.location,
         "online_url": series.online_url,
@@ -87,7 +89,14 @@ def series_definition(
     if values["organisation"] != activity_org:
         entry["organisation"] = values["organisation"]
     entry["type"] = values["type"]
-    for name in ("title", "title_en", "title_ru", "description"):
+    for name in (
+        "title",
+        "title_en",
+        "title_ru",
+        "description",
+        "description_en",
+        "description_ru",
+    ):
         if values[name] is not None:
             entry[name] = values[name]
     entry["languages"] = values["languages"]

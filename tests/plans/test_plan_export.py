@@ -96,6 +96,10 @@ def changed_plan(app, runner):
 def test_the_exported_plan_loads_into_an_empty_database_as_the_same_events(
     changed_plan, runner, tmp_path
 ):
+    club = db.session.scalar(select(Series).where(Series.key == "2024-tartu-club-et"))
+    club.description_en = "Estonian conversation for beginners"
+    club.description_ru = "Разговорный эстонский для начинающих"
+    db.session.commit()
     first = _export(runner, tmp_path / "plan-2024.yaml")
     events, series = _events_of_2024(), _series_of_2024()
     assert len(events) > 250 and len(series) == 28
@@ -109,6 +113,7 @@ def test_the_exported_plan_loads_into_an_empty_database_as_the_same_events(
     assert _events_of_2024() == events
     assert _series_of_2024() == series
     assert _export(runner, tmp_path / "again.yaml") == first
+    assert "Разговорный эстонский для начинающих" in first.decode()
 
 
 def test_moved_cancelled_and_edited_occurrences_are_written_as_overrides(
