@@ -93,6 +93,16 @@ def _change_event(user, event) -> bool:
     return event is not None and (_is_admin(user) or _coordinates(user, _event_org(event)))
 
 
+def _share_event(user, event) -> bool:
+    """Ready posts for newcomers' groups: coordinators (of any partner) and admins, for
+    public events only (an internal meeting has no public page to link to)."""
+    return (
+        event is not None
+        and _series_of(event).is_public
+        and _role(user) in (Role.ADMIN, Role.COORDINATOR)
+    )
+
+
 def _record_outcome(user, event) -> bool:
     return _change_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
 
@@ -209,6 +219,7 @@ _RULES: dict[str, Rule] = {
     "view_event": _view_event,
     "change_event": _change_event,
     "record_outcome": _record_outcome,
+    "share_event": _share_event,
     "see_worklist": _see_worklist,
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,

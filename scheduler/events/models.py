@@ -49,11 +49,15 @@ class Series(db.Model):
     title_en: Mapped[str | None] = mapped_column(String(300))
     title_ru: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
+    description_ru: Mapped[str | None] = mapped_column(Text)
     event_type: Mapped[str] = mapped_column(String(32))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     location: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The organisers agreed to have their addresses shown on the public event page.
+    contact_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     # Replayed by `flask plan demo` from a real plan into a current year (see plans.demo).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

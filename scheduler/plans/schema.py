@@ -99,10 +99,13 @@ class SeriesEntry(Strict):
     title_en: str | None = None
     title_ru: str | None = None
     description: str | None = None
+    description_en: str | None = None
+    description_ru: str | None = None
     languages: list[Literal[LANGUAGES]] = ["et"]  # type: ignore[valid-type]
     location: str | None = None
     online_url: str | None = None
     organisers: list[str] = []
+    contact_public: bool = False  # the organisers agreed to show their address publicly
     public: bool = True
     timezone: str | None = None
     start: datetime
