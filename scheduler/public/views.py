@@ -291,6 +291,7 @@ def event_page(event_id: int):
         entry=entry(event, language),
         title=title,
         description=description,
+        ended=event.end <= utcnow(),
         when=show.time_range(event.start, event.end, tz, language),
         previous=(
             show.moment_text(event.original_start, tz, language) if show.is_moved(event) else None
