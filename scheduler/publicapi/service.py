@@ -43,6 +43,8 @@ ITEM_COLUMNS = (
     Series.title_en,
     Series.title_ru,
     Series.description,
+    Series.description_en,
+    Series.description_ru,
     Series.event_type,
     Series.languages,
     Series.location,
@@ -237,6 +239,9 @@ SEARCHED = (
     Series.title_en,
     Series.title_ru,
     Series.description,
+    Series.description_en,
+    Series.description_ru,
+    Event.description,
     Event.location,
     Series.location,
 )
