@@ -84,7 +84,8 @@ class CalendarQuery:
 
 def index():
     """``/``: the agenda, week or month; the year table for ``?view=year`` or ``?year=``."""
-    if not current_user.is_authenticated and not CALENDAR_ONLY_ARGS & set(request.args):
+    asked = [name for name in sorted(CALENDAR_ONLY_ARGS) if name in request.args]
+    if not current_user.is_authenticated and not asked:
         from ..public.views import home
 
         return home()

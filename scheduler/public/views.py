@@ -238,10 +238,26 @@ def city(slug: str):
     return _listing(found)
 
 
-def _city_feeds(org: Organisation) -> list[tuple[str, object]]:
-    return [
-        (_("Calendar feed for this city"), links_for("feeds.public", kind="org", value=org.slug))
-    ]
+@dataclass(frozen=True)
+class Feed:
+    label: str
+    name: str  # of the city or activity, with the language it is written in
+    name_lang: str
+    links: object
+
+
+def feed(label: str, row, field: str, kind: str, value: str, language: str) -> Feed:
+    return Feed(
+        label,
+        localized(row, field, language),
+        text_language(row, field, language),
+        links_for("feeds.public", kind=kind, value=value),
+    )
+
+
+def _city_feeds(org: Organisation) -> list[Feed]:
+    label = _("Calendar feed for this city")
+    return [feed(label, org, "name", "org", org.slug, page_language())]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,17 +290,11 @@ def event_page(event_id: int):
     description = show.description_of(event, language)
     place = show.place_of(event)
     details = "\n\n".join(p for p in (event.description, str(description or ""), page_url) if p)
-    feeds = [
-        (_("Calendar feed for this city"), links_for("feeds.public", kind="org", value=org.slug))
-    ]
-    if series.activity is not None:
-        feeds.insert(
-            0,
-            (
-                _("Calendar feed for this activity"),
-                links_for("feeds.public", kind="activity", value=series.activity.code),
-            ),
-        )
+    feeds = [feed(_("Calendar feed for this city"), org, "name", "org", org.slug, language)]
+    activity = series.activity
+    if activity is not None:
+        label = _("Calendar feed for this activity")
+        feeds.insert(0, feed(label, activity, "title", "activity", activity.code, language))
     html = render_template(
         "public/event.html",
         event=event,
