@@ -23,7 +23,13 @@ from ..extensions import db
 from ..feeds.links import links_for
 from ..organisations.models import Organisation, OrganisationKind
 from ..publicapi import service
-from ..publicapi.params import ApiArgumentError, Limits, parse_events_query
+from ..publicapi.params import (
+    ApiArgumentError,
+    Limits,
+    Position,
+    encode_cursor,
+    parse_events_query,
+)
 from . import presentation as show
 
 ONLINE = "online"
@@ -171,6 +177,21 @@ def _listing_query(city: Organisation | None):
     return replace(query, online=chosen_city == ONLINE), chosen_city
 
 
+def _pager(query, fetched: list[Event], kept: dict[str, str]) -> tuple[str | None, str | None]:
+    """The next page (a signed cursor after the last row shown, the window pinned) when
+    there is one, and the first page when this is not it."""
+    shown = {key: value for key, value in kept.items() if value}
+    next_url = first_url = None
+    if len(fetched) > query.limit:
+        last = fetched[query.limit - 1]
+        cursor = encode_cursor(Position(last.start, last.id), current_app.config["SECRET_KEY"])
+        args = {**shown, "from": query.start.isoformat(), "cursor": cursor}
+        next_url = f"{request.path}?{urlencode(args)}"
+    if request.args.get("cursor"):
+        first_url = request.path + (f"?{urlencode(shown)}" if shown else "")
+    return next_url, first_url
+
+
 def _listing(city: Organisation | None):
     language = page_language()
     query, chosen_city = _listing_query(city)
@@ -182,19 +203,7 @@ def _listing(city: Organisation | None):
     if city is not None:
         kept.pop("city")
     path = url_for("public.city", slug=city.slug) if city else url_for("events.index")
-    next_url = None
-    if len(fetched) > query.limit:
-        from ..publicapi.params import Position, encode_cursor
-
-        last = rows[-1]
-        cursor = encode_cursor(Position(last.start, last.id), current_app.config["SECRET_KEY"])
-        next_args = {k: v for k, v in kept.items() if v}
-        next_args.update({"from": query.start.isoformat(), "cursor": cursor})
-        next_url = f"{request.path}?{urlencode(next_args)}"
-    first_url = None
-    if request.args.get("cursor"):
-        first_args = {k: v for k, v in kept.items() if v}
-        first_url = request.path + (f"?{urlencode(first_args)}" if first_args else "")
+    next_url, first_url = _pager(query, fetched, kept)
     canonical_args = {**kept, "cursor": request.args.get("cursor", "")}
     html = render_template(
         "public/home.html",
