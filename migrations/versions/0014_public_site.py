@@ -1,4 +1,5 @@
-"""series: descriptions in English and Russian, and whether the organisers' contact is public
+"""series: descriptions in English and Russian, and whether the organisers' contact is public;
+events: the reason a cancellation gave (shown publicly, unlike the notes)
 
 Revision ID: 0014
 Revises: 0010
@@ -20,9 +21,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column("contact_public", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+    with op.batch_alter_table("event") as batch_op:
+        batch_op.add_column(sa.Column("cancel_reason", sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("event") as batch_op:
+        batch_op.drop_column("cancel_reason")
     with op.batch_alter_table("series") as batch_op:
         batch_op.drop_column("contact_public")
         batch_op.drop_column("description_ru")

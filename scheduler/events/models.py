@@ -116,6 +116,8 @@ class Event(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))  # override of the series location
     # Said of this occurrence alone, shown (and put in feeds) before the series' description.
     description: Mapped[str | None] = mapped_column(Text)
+    # The reason given when it was cancelled: public, unlike the notes (None when restored).
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     attendance: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

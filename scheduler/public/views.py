@@ -135,7 +135,7 @@ def entry(event: Event, language: str) -> Entry:
         organiser=localized(org, "name", language),
         organiser_lang=text_language(org, "name", language),
         status=event.status.value,
-        cancel_reason=(event.notes or None) if cancelled else None,
+        cancel_reason=event.cancel_reason if cancelled else None,
         previous=(
             show.moment_text(event.original_start, tz, language) if show.is_moved(event) else None
         ),

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from scheduler.events.service import cancel_occurrence, restore_occurrence
+from scheduler.extensions import db
 from tests.public.conftest import events_of, fresh, sign_in
 
 
@@ -51,6 +53,21 @@ def test_each_entry_shows_cancellations_with_their_reason_and_moves_with_the_old
     moved = page.split(f'data-event-id="{club[2].id}"')[1].split("</li>")[0]
     assert "18:30–20:00" in moved and "Moved; it was planned for" in moved
     assert ", 17:30" in moved.split("Moved; it was planned for")[1]
+
+
+def test_a_cancellation_without_a_reason_shows_none_and_never_the_internal_notes(world, client):
+    event = events_of(world["club"])[3]
+    event.notes = "Kaisa is ill, ask Mart to cover"
+    cancel_occurrence(event)
+    db.session.commit()
+    page = _get(client, "/?city=tartu&lang=en")
+    entry = page.split(f'data-event-id="{event.id}"')[1].split("</li>")[0]
+    assert "<strong>Cancelled</strong></p>" in entry
+    assert "Kaisa" not in page
+    restore_occurrence(event)
+    cancel_occurrence(event, "Moved online")  # a reason given later is shown
+    db.session.commit()
+    assert "Cancelled</strong>: Moved online" in _get(client, "/?city=tartu&lang=en")
 
 
 def test_filters_by_city_online_working_language_type_and_words(world, client):
