@@ -143,6 +143,11 @@ class Config:
     # /sitemap.xml lists public event pages from this many days back to months ahead.
     SITEMAP_DAYS_BACK = _int("SITEMAP_DAYS_BACK", 30)
     SITEMAP_MONTHS_AHEAD = _int("SITEMAP_MONTHS_AHEAD", 12)
+    # The public site (scheduler/public): events per page and the default window in weeks.
+    PUBLIC_PAGE_SIZE = _int("PUBLIC_PAGE_SIZE", 30)
+    PUBLIC_WEEKS = _int("PUBLIC_WEEKS", 8)
+    # How long a visitor's language choice (?lang=) is remembered, in days (cookie "lang").
+    LANGUAGE_COOKIE_DAYS = _int("LANGUAGE_COOKIE_DAYS", 365)
 
 
 class TestConfig(Config):

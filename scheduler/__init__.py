@@ -91,13 +91,45 @@ def _select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
+        request.environ[REMEMBER_LANGUAGE] = chosen  # and in a long-lived cookie: see below
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
     signed_in = _signed_in_locale()
     if signed_in in languages:  # the account page's choice, unless ?lang= said otherwise
         return signed_in
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in languages:  # a visitor's earlier choice, kept beyond the session
+        return remembered
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+LANGUAGE_COOKIE = "lang"
+REMEMBER_LANGUAGE = "scheduler.remember_language"
+
+
+def _remember_language(response):
+    """A page shown in a language chosen with ``?lang=`` keeps that choice in a cookie.
+    Only pages: the API and feeds never choose the page language this way, so they set none."""
+    chosen = request.environ.get(REMEMBER_LANGUAGE)
+    if (
+        chosen
+        and response.mimetype == "text/html"
+        and request.cookies.get(LANGUAGE_COOKIE) != chosen
+    ):
+        config = current_app.config
+        secure = config.get("SESSION_COOKIE_SECURE")
+        if secure is None:
+            secure = config["BASE_URL"].startswith("https://")
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            max_age=config["LANGUAGE_COOKIE_DAYS"] * 86400,
+            httponly=True,
+            secure=secure,
+            samesite="Lax",
+        )
+    return response
 
 
 def _signed_in_locale() -> str | None:
@@ -123,6 +155,7 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
+    app.after_request(_remember_language)
     _sqlite_pragmas(app)
 
     @app.context_processor

@@ -101,6 +101,16 @@ def _create_series(user, organisation_id) -> bool:
     return _is_admin(user) or _coordinates(user, organisation_id)
 
 
+def _share_event(user, event) -> bool:
+    """Ready posts for newcomers' groups: coordinators (of any partner) and admins, for
+    public events only (an internal meeting has no public page to link to)."""
+    return (
+        event is not None
+        and _series_of(event).is_public
+        and _role(user) in (Role.ADMIN, Role.COORDINATOR)
+    )
+
+
 def _record_outcome(user, event) -> bool:
     return _change_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
 
@@ -232,6 +242,7 @@ _RULES: dict[str, Rule] = {
     "record_outcome": _record_outcome,
     "create_series": _create_series,
     "edit_series": _change_event,
+    "share_event": _share_event,
     "see_worklist": _see_worklist,
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,

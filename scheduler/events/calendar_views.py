@@ -39,6 +39,9 @@ STATUSES = ("planned", AWAITING, "held", "not_held", "cancelled")
 VIEW_LABELS = {"agenda": _l("Agenda"), "week": _l("Week"), "month": _l("Month")}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_PARAMETER = 100
+# Arguments only the calendar knows: with one of them a visitor's ``/`` is the calendar
+# (bookmarks keep working); without, visitors get the public site's home.
+CALENDAR_ONLY_ARGS = frozenset(("view", "year", "date", "org", "activity", "status", "mine"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,11 @@ class CalendarQuery:
 
 def index():
     """``/``: the agenda, week or month; the year table for ``?view=year`` or ``?year=``."""
+    asked = [name for name in sorted(CALENDAR_ONLY_ARGS) if name in request.args]
+    if not current_user.is_authenticated and not asked:
+        from ..public.views import home
+
+        return home()
     view = request.args.get("view")
     if view == "year" or (view is None and "year" in request.args):
         return year_views.index()

@@ -56,6 +56,8 @@ class Series(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))
     online_url: Mapped[str | None] = mapped_column(String(500))
     organisers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The organisers agreed to have their addresses shown on the public event page.
+    contact_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     # Replayed by `flask plan demo` from a real plan into a current year (see plans.demo).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -118,6 +120,8 @@ class Event(db.Model):
     location: Mapped[str | None] = mapped_column(String(300))  # override of the series location
     # Said of this occurrence alone, shown (and put in feeds) before the series' description.
     description: Mapped[str | None] = mapped_column(Text)
+    # The reason given when it was cancelled: public, unlike the notes (None when restored).
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     attendance: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

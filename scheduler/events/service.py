@@ -132,6 +132,7 @@ def cancel_occurrence(event: Event, reason: str | None = None) -> Event:
         return event
     reason = _bounded(reason, MAX_NOTE_CHARS, "the reason")
     event.status = EventStatus.CANCELLED
+    event.cancel_reason = reason or None
     if reason:
         event.notes = reason
     _mark_overridden(event)
@@ -143,6 +144,7 @@ def restore_occurrence(event: Event) -> Event:
     if event.status != EventStatus.CANCELLED:
         return event
     event.status = EventStatus.PLANNED
+    event.cancel_reason = None
     _mark_overridden(event)
     signals.occurrence_restored.send(event)
     return event

@@ -108,6 +108,12 @@ def _chosen_year(years: list[int]) -> int:
 
 
 def detail(event_id: int):
+    """Visitors (and ``?public=1``) get the public event page; signed-in people the
+    workspace page, with the public page one click away."""
+    if not current_user.is_authenticated or request.args.get("public") == "1":
+        from ..public.views import event_page
+
+        return event_page(event_id)
     event = load_event(event_id)
     locale = str(get_locale())
     try:
@@ -124,7 +130,16 @@ def detail(event_id: int):
         started=event.start <= utcnow(),
         forms=_forms_for(event),
         local_start=format_datetime(event.start, "EEEE d MMMM y, HH:mm"),
+        shares=_share_texts(event),
     )
+
+
+def _share_texts(event: Event) -> list[tuple[str, str]]:
+    if not can(current_user, "share_event", event):
+        return []
+    from ..public.views import share_texts
+
+    return share_texts(event)
 
 
 FORMS = {

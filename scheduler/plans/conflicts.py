@@ -204,6 +204,7 @@ def _entry_values(entry: SeriesEntry, tz: str, activity_org: str | None) -> dict
         "online_url": entry.online_url,
         "organisers": list(entry.organisers),
         "public": entry.public,
+        "contact_public": entry.contact_public,
         "timezone": entry.timezone or tz,
         "start": entry.start.isoformat(timespec="minutes"),
         "duration": entry.duration,

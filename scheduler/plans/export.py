@@ -67,6 +67,7 @@ def series_values(series: Series) -> dict[str, Any]:
         "online_url": series.online_url,
         "organisers": list(series.organisers or []),
         "public": bool(series.is_public),
+        "contact_public": bool(series.contact_public),
         "timezone": series.timezone,
         "start": f"{series.start_date.isoformat()}T{series.start_time:%H:%M}",
         "duration": series.duration_minutes,
@@ -107,6 +108,8 @@ def series_definition(
         entry["organisers"] = values["organisers"]
     if not values["public"]:
         entry["public"] = False
+    if values["contact_public"]:
+        entry["contact_public"] = True
     if values["timezone"] != plan_tz:
         entry["timezone"] = values["timezone"]
     entry["start"] = values["start"]
@@ -144,8 +147,8 @@ def override_of(event: Event, tz: str) -> dict[str, Any] | None:
     cancelled = event.status == EventStatus.CANCELLED
     if cancelled:
         entry["status"] = "cancelled"
-        if event.notes:
-            entry["reason"] = event.notes
+        if event.cancel_reason or event.notes:
+            entry["reason"] = event.cancel_reason or event.notes
     for name in ("title", "location", "description"):
         if getattr(event, name):
             entry[name] = getattr(event, name)

@@ -329,6 +329,7 @@ def _upsert_series(
         location=entry.location,
         online_url=entry.online_url,
         organisers=list(entry.organisers),
+        contact_public=entry.contact_public,
         is_public=entry.public,
         is_demo=document.plan.demo,
         timezone=entry.timezone or document.plan.timezone,

@@ -142,6 +142,7 @@ class SeriesEntry(Strict):
     location: str | None = None
     online_url: str | None = None
     organisers: list[str] = []
+    contact_public: bool = False  # the organisers agreed to show their address publicly
     public: bool = True
     timezone: str | None = None
     start: datetime

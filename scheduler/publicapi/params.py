@@ -49,6 +49,7 @@ class EventsQuery:
     words: tuple[str, ...] = ()
     limit: int = 50
     after: Position | None = None
+    online: bool = False  # only events with an online link (the public site's "online" city)
 
     @property
     def filters_in_python(self) -> bool:
@@ -68,6 +69,7 @@ class EventsQuery:
             self.words,
             self.limit,
             after,
+            self.online,
         )
 
     def link_args(self) -> dict[str, str]:

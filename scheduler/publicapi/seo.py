@@ -47,10 +47,11 @@ def sitemap_window():
 
 
 def sitemap_xml(base_url: str) -> bytes:
-    """The home and feeds pages, then public event pages starting within the window
+    """The home, feeds and city pages, then public event pages starting within the window
     (SITEMAP_DAYS_BACK … SITEMAP_MONTHS_AHEAD), at most the protocol's 50,000 URLs."""
     start, end = sitemap_window()
     pages = [(base_url + url_for("events.index"), None), (base_url + url_for("feeds.index"), None)]
+    pages += [(base_url + url_for("public.city", slug=slug), None) for slug in service.city_slugs()]
     rows = service.sitemap_rows(start, end, SITEMAP_MAX_URLS - len(pages))
     pages += [
         (base_url + url_for("events.detail", event_id=event_id), changed)

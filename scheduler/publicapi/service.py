@@ -43,9 +43,12 @@ ITEM_COLUMNS = (
     Series.title_en,
     Series.title_ru,
     Series.description,
+    Series.description_en,
+    Series.description_ru,
     Series.event_type,
     Series.languages,
     Series.location,
+    Series.online_url,
     Series.is_public,
     Series.timezone,
     Series.revision,
@@ -80,10 +83,16 @@ def _criteria(query: EventsQuery) -> list:
         criteria.append(Organisation.slug.in_(query.orgs))
     if query.types:
         criteria.append(Series.event_type.in_(query.types))
+    if query.online:
+        criteria.append(_is_online())
     if query.after is not None:
         start, event_id = query.after.start, query.after.event_id
         criteria.append(or_(Event.start > start, and_(Event.start == start, Event.id > event_id)))
     return criteria
+
+
+def _is_online():
+    return and_(Series.online_url.is_not(None), Series.online_url != "")
 
 
 def events_page(query: EventsQuery) -> list[Event]:
@@ -160,7 +169,9 @@ def page_revision(query: EventsQuery) -> PageRevision:
         params["types"] = list(query.types)
     if query.after is not None:
         params["after_start"], params["after_id"] = query.after.start, query.after.event_id
-    statement = _revision_statement(bool(query.orgs), bool(query.types), query.after is not None)
+    statement = _revision_statement(
+        bool(query.orgs), bool(query.types), query.after is not None, query.online
+    )
     count, id_sum, changed, sequences, series_changed, revisions = db.session.execute(
         statement, params
     ).one()
@@ -175,7 +186,7 @@ def page_revision(query: EventsQuery) -> PageRevision:
 
 
 @lru_cache(maxsize=8)
-def _revision_statement(orgs: bool, types: bool, after: bool):
+def _revision_statement(orgs: bool, types: bool, after: bool, online: bool = False):
     """The aggregate of :func:`page_revision` for one combination of filters, built once
     with bound parameters: building it per request would cost more than running it."""
     start = bindparam("window_start", type_=Event.start.type)
@@ -188,6 +199,8 @@ def _revision_statement(orgs: bool, types: bool, after: bool):
         criteria.append(Organisation.slug.in_(bindparam("orgs", expanding=True)))
     if types:
         criteria.append(Series.event_type.in_(bindparam("types", expanding=True)))
+    if online:
+        criteria.append(_is_online())
     if after:
         after_start = bindparam("after_start", type_=Event.start.type)
         after_id = bindparam("after_id", type_=Event.id.type)
@@ -226,6 +239,9 @@ SEARCHED = (
     Series.title_en,
     Series.title_ru,
     Series.description,
+    Series.description_en,
+    Series.description_ru,
+    Event.description,
     Event.location,
     Series.location,
 )
@@ -285,6 +301,22 @@ def event_calendar(event: Event, language: str) -> bytes | None:
     publish for it, from the feeds' builder; None if its row cannot be written."""
     written = feeds_event_calendar(event, language)
     return written.body if written.written else None
+
+
+def city_slugs() -> list[str]:
+    """The partners (and the implementer) that have public events: the public site's city
+    pages."""
+    from ..organisations.models import OrganisationKind
+
+    stmt = (
+        select(Organisation.slug)
+        .where(
+            Organisation.kind.in_([OrganisationKind.IMPLEMENTER, OrganisationKind.PARTNER]),
+            Organisation.id.in_(select(Series.organisation_id).where(Series.is_public.is_(True))),
+        )
+        .order_by(Organisation.slug)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def sitemap_rows(start: date, end: date, cap: int) -> list[tuple[int, datetime]]:

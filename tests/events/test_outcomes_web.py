@@ -183,6 +183,9 @@ def test_another_coordinator_gets_404_on_an_internal_event_and_403_on_a_public_o
 
 def test_a_past_planned_event_shows_as_awaiting_outcome(world, client):
     event = _events(world["club"])[0]
+    visitor = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
+    assert "This event has ended." in visitor and "Planned" not in visitor
+    _login(client, "viewer@elvl.ee")  # the workspace page tells what is still to be done
     page = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert '<dd id="status">Awaiting outcome</dd>' in page
     assert "Awaiting outcome" in client.get("/?year=2024&lang=en").get_data(as_text=True)

@@ -51,6 +51,7 @@ def _events_of_2024() -> list[tuple]:
             e.end,
             e.status.value,
             e.notes,
+            e.cancel_reason,
             e.title,
             e.location,
             e.description,
@@ -99,6 +100,7 @@ def test_the_exported_plan_loads_into_an_empty_database_as_the_same_events(
     club = db.session.scalar(select(Series).where(Series.key == "2024-tartu-club-et"))
     club.description_en = "Estonian conversation for beginners"
     club.description_ru = "Разговорный эстонский для начинающих"
+    club.contact_public = True
     db.session.commit()
     first = _export(runner, tmp_path / "plan-2024.yaml")
     events, series = _events_of_2024(), _series_of_2024()
