@@ -144,10 +144,19 @@ def _all_reminders(user, _obj) -> bool:
 # --- feeds -------------------------------------------------------------------------------
 
 
+def _create_feed_token(user, _obj) -> bool:
+    """Private feed links: anyone signed in has their own."""
+    return _signed_in(user)
+
+
+def _own_feed_token(user, token) -> bool:
+    """The account page lists and revokes only the person's own links."""
+    return token is not None and _signed_in(user) and token.user_id == user.id
+
+
 def _revoke_feed_token(user, token) -> bool:
-    return token is not None and (
-        _is_admin(user) or (_signed_in(user) and token.user_id == user.id)
-    )
+    """The feeds page: an admin may revoke anyone's link (a leaked one, say)."""
+    return token is not None and (_is_admin(user) or _own_feed_token(user, token))
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -213,7 +222,9 @@ _RULES: dict[str, Rule] = {
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,
     "see_all_reminders": _all_reminders,
+    "create_feed_token": _create_feed_token,
     "revoke_feed_token": _revoke_feed_token,
+    "revoke_own_feed_token": _own_feed_token,
     "manage_indicators": _manage_indicators,
     "invite": _active(_may_invite),
     "list_people": _active(_may_list_people),

@@ -15,6 +15,7 @@ from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db
 from scheduler.organisations.models import OrganisationKind
 from scheduler.reminders.models import Reminder
+from tests.accessibility import assert_accessible
 from tests.factories import expand, make_org, make_series
 
 LEADER = "leader@club.ee"
@@ -284,6 +285,7 @@ def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, l
     page.fill("input[name=password]", "secret-pass")
     page.click("button[type=submit]")
     page.locator("header nav a:visible", has_text="Awaiting outcome").first.click()
+    assert_accessible(page)
     row = page.locator(f"tr[data-event='{first.id}']")
     row.locator("select[name$='-outcome']").select_option("held")
     row.locator("input[name$='-attendance']").fill("23")
@@ -292,6 +294,7 @@ def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, l
     assert "1 outcome recorded" in page.locator(".flash").first.inner_text()
     assert page.locator(f"tr[data-event='{first.id}']").count() == 0
     assert page.locator("header nav .count:visible").first.inner_text() == "1"
+    assert_accessible(page)
     event = _events(world["club"])[0]
     assert (event.status, event.attendance) == (EventStatus.HELD, 23)
     assert [o.slug for o in event.participants] == ["elva", "tartu"]
