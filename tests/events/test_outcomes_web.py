@@ -324,3 +324,29 @@ def test_a_hostile_worklist_submission_is_answered_without_an_error(world, clien
     )
     assert response.status_code == 200
     assert "flash error" in response.text
+
+
+def test_a_refused_worklist_row_shows_its_error_next_to_the_field_and_records_nothing(
+    world, client
+):
+    _login(client, LEADER)
+    first, second = _events(world["club"])
+    response = client.post(
+        "/events/awaiting?lang=en",
+        data={
+            "rows-0-event_id": str(first.id),
+            "rows-0-outcome": "held",
+            "rows-0-attendance": "5",
+            "rows-1-event_id": str(second.id),
+            "rows-1-outcome": "held",
+            "rows-1-attendance": "-1",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert "Nothing was recorded: correct the marked fields." in page
+    field = re.search(r'<input[^>]*id="rows-1-attendance"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="rows-1-attendance-error"' in field
+    assert re.search(r'id="rows-1-attendance-error">Number must be between', page)
+    assert "rows-0-attendance-error" not in page
+    assert [e.status for e in _events(world["club"])] == [EventStatus.PLANNED] * 2
