@@ -22,7 +22,7 @@ def _me() -> User:
 
 def _people_query():
     query = db.session.query(User).order_by(User.email)
-    if _me().role != Role.ADMIN:
+    if not can(_me(), "see_all_people"):
         query = query.filter(User.organisation_id == _me().organisation_id)
     return query
 
@@ -41,9 +41,9 @@ def _invite_form() -> InviteForm:
     me = _me()
     form = InviteForm()
     organisations = db.session.query(Organisation).order_by(Organisation.slug).all()
-    if me.role != Role.ADMIN:
+    if not can(me, "see_all_people"):
         organisations = [o for o in organisations if o.id == me.organisation_id]
-    roles = [r for r in Role if can(me, "invite", (r, me.organisation_id)) or me.is_admin]
+    roles = [r for r in Role if can(me, "invite", (r, me.organisation_id))]
     form.offer(roles, organisations, str(get_locale()))
     return form
 

@@ -169,7 +169,7 @@ def _manage_indicators(user, _obj) -> bool:
 
 # --- people (accounts) ---------------------------------------------------------------------
 # "invite": obj is None (may invite anyone at all?) or (role, organisation_id).
-# "list_people": see the people page.
+# "list_people": see the people page; "see_all_people": everyone's, not only their organisation's.
 # "manage_user": obj is the person to deactivate, reactivate or give another role.
 # "assign_role": obj is (person, role): the role that person may be given by the user.
 
@@ -187,6 +187,11 @@ def _may_invite(user, obj) -> bool:
 
 def _may_list_people(user, _obj) -> bool:
     return _may_invite(user, None)
+
+
+def _see_all_people(user, _obj) -> bool:
+    """Everyone on the people page and in the invitation's organisations (else their own)."""
+    return _is_admin(user)
 
 
 def _may_manage_user(user, person) -> bool:
@@ -228,6 +233,7 @@ _RULES: dict[str, Rule] = {
     "manage_indicators": _manage_indicators,
     "invite": _active(_may_invite),
     "list_people": _active(_may_list_people),
+    "see_all_people": _active(_see_all_people),
     "manage_user": _active(_may_manage_user),
     "assign_role": _active(_may_assign_role),
 }
