@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 NODE_STAMP := node_modules/.installed
+LIGHTHOUSE_STAMP := tools/lighthouse/node_modules/.installed
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 PORT ?= 5000
 
-.PHONY: run test setup test-setup bench-setup lint worker translations lock bench
+.PHONY: run test setup test-setup bench-setup lint worker translations lock bench lighthouse
 
 # Runtime only (what production installs); test and bench tools have their own locks.
 $(STAMP): requirements.lock pyproject.toml
@@ -62,6 +63,15 @@ translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o scheduler/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i scheduler/translations/messages.pot -d scheduler/translations
 	$(BIN)/pybabel compile --statistics -d scheduler/translations
+
+# Lighthouse on the public pages (tools/lighthouse.py): its own package and lock in
+# tools/lighthouse/, installed here only, never by test-setup. LIGHTHOUSE_ARGS="--paths / {event}"
+$(LIGHTHOUSE_STAMP): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	touch $(LIGHTHOUSE_STAMP)
+
+lighthouse: setup $(LIGHTHOUSE_STAMP)
+	$(BIN)/python tools/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # Re-pin the three locks from this environment (runtime, runtime+test, runtime+bench).
 lock: test-setup bench-setup

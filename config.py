@@ -135,6 +135,11 @@ class Config:
     API_EVENTS_MAX_LIMIT = _int("API_EVENTS_MAX_LIMIT", 200)
     API_EVENTS_WEEKS = _int("API_EVENTS_WEEKS", 8)
     API_MAX_AGE = _int("API_MAX_AGE", 300)
+    # The widget for other sites (scheduler/embed): /embed.js's Cache-Control max-age (its
+    # address never changes, so an ETag revalidates it after that) and the events shown
+    # when the embedding page names no limit.
+    EMBED_SCRIPT_MAX_AGE = _int("EMBED_SCRIPT_MAX_AGE", 86400)
+    EMBED_EVENTS_LIMIT = _int("EMBED_EVENTS_LIMIT", 5)
     # /sitemap.xml lists public event pages from this many days back to months ahead.
     SITEMAP_DAYS_BACK = _int("SITEMAP_DAYS_BACK", 30)
     SITEMAP_MONTHS_AHEAD = _int("SITEMAP_MONTHS_AHEAD", 12)

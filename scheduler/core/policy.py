@@ -12,6 +12,7 @@ Rules, by role:
 - organiser: reads like a viewer, and records (and sees) the outcomes of the events they
   organise (a series lists its organisers by email);
 - viewer: reads everything, changes nothing;
+- plans: everyone signed in reads them; admins roll and publish;
 - anonymous: public events only.
 
 Unknown actions are refused.
@@ -167,6 +168,19 @@ def _manage_indicators(user, _obj) -> bool:
     return _is_admin(user)
 
 
+# --- plans -------------------------------------------------------------------------------
+
+
+def _view_plans(user, _obj) -> bool:
+    """The yearly plans: everyone signed in reads them (internal series included)."""
+    return _signed_in(user)
+
+
+def _manage_plans(user, _obj) -> bool:
+    """Roll the next year's draft, publish a draft."""
+    return _is_admin(user)
+
+
 # --- people (accounts) ---------------------------------------------------------------------
 # "invite": obj is None (may invite anyone at all?) or (role, organisation_id).
 # "list_people": see the people page; "see_all_people": everyone's, not only their organisation's.
@@ -231,6 +245,8 @@ _RULES: dict[str, Rule] = {
     "revoke_feed_token": _revoke_feed_token,
     "revoke_own_feed_token": _own_feed_token,
     "manage_indicators": _manage_indicators,
+    "view_plans": _active(_view_plans),
+    "manage_plans": _active(_manage_plans),
     "invite": _active(_may_invite),
     "list_people": _active(_may_list_people),
     "see_all_people": _active(_see_all_people),

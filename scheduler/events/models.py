@@ -72,6 +72,10 @@ class Series(db.Model):
     reminder_policy: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # What the last plan load wrote ({"series": …, "overrides": …}, as `flask plan export`
+    # writes them), so a later load sees what changed on the web since; None: not written
+    # by a plan load (created on the web, or loaded before this was kept).
+    plan_definition: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

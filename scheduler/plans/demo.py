@@ -102,4 +102,8 @@ def write_demo_plan(to_year: int, directory: Path, source: Path | None = None) -
 
 def replay_demo(today_year: int, directory: Path) -> list[LoadReport]:
     """Load the replays of the built-in plan into the current and the next year."""
-    return [load_plan_file(write_demo_plan(year, directory)) for year in demo_years(today_year)]
+    # Generated files: a replay overwrites whatever was changed in its series (--force).
+    return [
+        load_plan_file(write_demo_plan(year, directory), force=True)
+        for year in demo_years(today_year)
+    ]

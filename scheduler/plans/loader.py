@@ -34,7 +34,9 @@ from ..indicators.service import revise_target
 from ..organisations.models import Organisation, OrganisationKind, Partnership
 from ..organisations.registry import estonian_local_governments
 from ..recurrence import ExpansionTimeout
+from .conflicts import remember_definition, remember_left_out, require_no_conflicts
 from .models import Activity, Plan, PlanActivity
+from .overrides import apply_overrides
 from .schema import PlanDocument, PlanError, SeriesEntry, activity_bounds, read_plan
 
 log = logging.getLogger(__name__)
@@ -85,9 +87,16 @@ def plan_limits() -> dict[str, int]:
     return {"max_bytes": config["PLAN_MAX_BYTES"], "max_nodes": config["PLAN_MAX_NODES"]}
 
 
-def load_plan_file(path: Path | None = None, now: datetime | None = None) -> LoadReport:
+def load_plan_file(
+    path: Path | None = None, now: datetime | None = None, *, force: bool = False
+) -> LoadReport:
+    """Validate and load ``path``. Unless ``force``, a file that would overwrite changes
+    made on the web since the last load raises :class:`~.conflicts.PlanConflict` and
+    changes nothing."""
     path = path or builtin_plan_path()
     document, raw = read_plan(path, **plan_limits())
+    if not force:
+        require_no_conflicts(document, str(path))
     report = apply_plan(document, raw, source=str(path), now=now)
     db.session.commit()
     log.info("loaded %s: %s", path, report.summary())
@@ -116,7 +125,7 @@ def apply_plan(
     horizon = max(default_horizon(now=now), _end_of(document.plan.period.end))
     budget = float(current_app.config["PLAN_EXPAND_DEADLINE_SECONDS"])
     deadline = monotonic() + budget
-    for item in series:
+    for item, entry in zip(series, document.series, strict=True):
         try:
             report.expansion += expand_series(item, horizon, deadline=deadline)
         except ExpansionTimeout:
@@ -127,11 +136,14 @@ def apply_plan(
                     f"{budget:g} seconds (PLAN_EXPAND_DEADLINE_SECONDS); check its rule"
                 ]
             ) from None
+        apply_overrides(item, entry, source, report)
+        remember_definition(item, entry, document.plan.timezone)
     for item in _series_left_out(plan, series):
         withdrawn = withdraw_series(item)
         if withdrawn.withdrawn:
             report.count("series left out", created=False)
         report.expansion += withdrawn
+        remember_left_out(item)
     return report
 
 

@@ -11,6 +11,8 @@ import yaml
 from sqlalchemy import select
 
 from ..extensions import db
+from .export import export_document
+from .loader import _jsonable
 from .models import Plan
 from .schema import format_range, parse_pause
 
@@ -25,7 +27,7 @@ def roll_plan(from_year: int, to_year: int, output: Path) -> dict:
     plan = db.session.scalar(select(Plan).where(Plan.year == from_year))
     if plan is None or not plan.document:
         raise RollError(f"no plan for {from_year} is loaded: run `flask plan load` first")
-    document = rolled_document(plan.document, from_year, to_year)
+    document = rolled_document(current_document(from_year), from_year, to_year)
     output.parent.mkdir(parents=True, exist_ok=True)
     header = (
         f"# DRAFT plan {to_year}, rolled from the {from_year} plan by `flask plan roll`.\n"
@@ -33,6 +35,15 @@ def roll_plan(from_year: int, to_year: int, output: Path) -> dict:
         "# left for ELVL to set; the 2029 targets are kept. Review, then load it again.\n"
     )
     output.write_text(header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    return document
+
+
+def current_document(year: int) -> dict:
+    """The plan as it is now (web changes to series included), without the occurrences
+    changed by hand: those belong to their year."""
+    document = _jsonable(export_document(year))
+    for entry in document["series"]:
+        entry.pop("overrides", None)
     return document
 
 

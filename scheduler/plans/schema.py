@@ -90,6 +90,43 @@ class ActivityEntry(Strict):
     children: list[ActivityEntry] = []
 
 
+class OverrideEntry(Strict):
+    """One occurrence as it was changed by hand (moved, cancelled, edited), keyed in the
+    series' ``overrides`` by its original start (local wall-clock time)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    status: Literal["planned", "cancelled"] | None = None
+    reason: str | None = None
+    title: str | None = None
+    location: str | None = None
+    description: str | None = None
+    notes: str | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _no_offsets(cls, value):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            raise ValueError("give local wall-clock time without an offset")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OverrideEntry:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give start and end together")
+        if self.start is not None and self.end <= self.start:
+            raise ValueError("end must be after start")
+        if self.reason is not None and self.status != "cancelled":
+            raise ValueError("a reason belongs to a cancelled occurrence (status: cancelled)")
+        if self.reason is not None and self.notes is not None:
+            raise ValueError("a cancelled occurrence keeps its reason, not notes")
+        return self
+
+    @property
+    def pins_time(self) -> bool:
+        return self.start is not None
+
+
 class SeriesEntry(Strict):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     activity: str
@@ -114,6 +151,8 @@ class SeriesEntry(Strict):
     holidays: str = "keep"
     reminders: dict[str, Any] | None = None
     assumed: str | None = None
+    # Occurrences changed by hand, by original start (written by `flask plan export`).
+    overrides: dict[datetime, OverrideEntry] = {}
 
     @field_validator("organisers")
     @classmethod
@@ -137,11 +176,11 @@ class SeriesEntry(Strict):
     def _pauses(cls, value: list[str]) -> list[str]:
         return [format_range(parse_pause(text)) for text in value]
 
-    @field_validator("start", "rdates", "exdates", mode="before")
+    @field_validator("start", "rdates", "exdates", "overrides", mode="before")
     @classmethod
     def _no_offsets(cls, value):
         # Wall-clock time in the series' zone is the contract; an offset would pin one side of DST.
-        texts = value if isinstance(value, list) else [value]
+        texts = list(value) if isinstance(value, list | dict) else [value]
         for text in texts:
             if isinstance(text, datetime) and text.tzinfo is not None:
                 raise ValueError("give local wall-clock time without an offset")

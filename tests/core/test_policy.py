@@ -75,6 +75,8 @@ def test_an_organiser_is_matched_by_email_whatever_its_case():
         ("create_feed_token", {Role.ADMIN, Role.COORDINATOR, Role.ORGANISER, Role.VIEWER}),
         ("list_people", {Role.ADMIN, Role.COORDINATOR}),
         ("see_all_people", {Role.ADMIN}),
+        ("view_plans", {Role.ADMIN, Role.COORDINATOR, Role.ORGANISER, Role.VIEWER}),
+        ("manage_plans", {Role.ADMIN}),
     ],
 )
 def test_pages_open_to_some_roles_only(action, allowed):
