@@ -77,11 +77,5 @@ class PreferencesForm(FlaskForm):
     reminders = BooleanField(_l("Send me reminder mail about my events"))
 
 
-class FeedTokenForm(FlaskForm):
-    label = StringField(
-        _l("Label (e.g. Outlook at work)"), validators=[Optional(), Length(max=200)]
-    )
-
-
 class ConfirmForm(FlaskForm):
     """A button that changes something: only its CSRF token is checked."""

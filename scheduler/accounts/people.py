@@ -22,7 +22,7 @@ def _me() -> User:
 
 def _people_query():
     query = db.session.query(User).order_by(User.email)
-    if _me().role != Role.ADMIN:
+    if not can(_me(), "see_all_people"):
         query = query.filter(User.organisation_id == _me().organisation_id)
     return query
 
@@ -41,11 +41,22 @@ def _invite_form() -> InviteForm:
     me = _me()
     form = InviteForm()
     organisations = db.session.query(Organisation).order_by(Organisation.slug).all()
-    if me.role != Role.ADMIN:
+    if not can(me, "see_all_people"):
         organisations = [o for o in organisations if o.id == me.organisation_id]
-    roles = [r for r in Role if can(me, "invite", (r, me.organisation_id)) or me.is_admin]
+    roles = [r for r in Role if can(me, "invite", (r, me.organisation_id))]
     form.offer(roles, organisations, str(get_locale()))
     return form
+
+
+def _role_form_for(offered: list):
+    """A role picker per person, showing their role, offering what the user may give."""
+
+    def role_form(person: User) -> RoleForm:
+        form = RoleForm(formdata=None, role=person.role.value)
+        form.role.choices = offered
+        return form
+
+    return role_form
 
 
 def _page(form: InviteForm, status: int = 200):
@@ -54,7 +65,7 @@ def _page(form: InviteForm, status: int = 200):
         "accounts/people.html",
         people=people,
         form=form,
-        role_form=RoleForm(),
+        role_form_for=_role_form_for(form.role.choices),
         confirm=ConfirmForm(),
         role_label=role_label,
         me=_me(),
@@ -73,8 +84,8 @@ def invite_person():
     me = _me()
     if not can(me, "invite"):
         abort(403)
-    _refuse_what_is_not_theirs_to_give(me)
     form = _invite_form()
+    _refuse_what_is_not_theirs_to_give(me, form)
     if not form.validate_on_submit():
         return _page(form, 400)
     organisation = _organisation(form.organisation.data)
@@ -111,14 +122,12 @@ def _organisation(slug: str | None) -> Organisation | None:
     return db.session.query(Organisation).filter_by(slug=slug[:64]).one_or_none()
 
 
-def _refuse_what_is_not_theirs_to_give(me: User) -> None:
+def _refuse_what_is_not_theirs_to_give(me: User, form: InviteForm) -> None:
     """403 for a role or organisation the form did not offer them (a hand-made request)."""
-    from flask import request
-
-    role = request.form.get("role")
+    role = form.role.data
     if role not in {r.value for r in Role}:
         return  # not a role at all: the form says so (400)
-    organisation = _organisation(request.form.get("organisation"))
+    organisation = _organisation(form.organisation.data)
     if not can(me, "invite", (role, organisation.id if organisation else None)):
         abort(403)
 

@@ -9,8 +9,10 @@ from flask_login import current_user, login_required, login_user
 
 from ..extensions import db
 from ..feeds import models as feed_tokens
+from ..feeds.access import load_feed_token
+from ..feeds.forms import FeedTokenForm, RevokeFeedTokenForm
 from ..feeds.views import private_links
-from .forms import ChangePasswordForm, ConfirmForm, FeedTokenForm, PreferencesForm
+from .forms import ChangePasswordForm, PreferencesForm
 from .labels import role_label
 from .services import change_password
 
@@ -30,7 +32,7 @@ def _page(preferences=None, password=None, new_links=None, status: int = 200):
         preferences=preferences,
         password=password or ChangePasswordForm(),
         feed_form=FeedTokenForm(),
-        confirm=ConfirmForm(),
+        revoke_form=RevokeFeedTokenForm(),
         tokens=feed_tokens.tokens_of(me),
         new_links=new_links,
     ), status
@@ -75,17 +77,15 @@ def create_feed_link():
     form = FeedTokenForm()
     if not form.validate_on_submit():
         return _page(status=400)
-    _row, secret = feed_tokens.issue_token(_me(), form.label.data or None)
+    _row, secret = feed_tokens.issue_token(_me(), form.label.data)
     db.session.commit()
     return _page(new_links=private_links(secret))
 
 
 @login_required
 def revoke_feed_link(token_id: int):
-    row = db.session.get(feed_tokens.FeedToken, token_id)
-    if row is None or row.user_id != _me().id:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
+    row = load_feed_token(token_id, "revoke_own_feed_token")
+    if not RevokeFeedTokenForm().validate_on_submit():
         abort(400)
     feed_tokens.revoke(row)
     db.session.commit()

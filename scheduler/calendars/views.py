@@ -4,15 +4,15 @@ remove one. The work is done by the importer's service functions, shared with th
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.policy import can
-from ..events.models import EVENT_TYPES
 from ..extensions import db
 from ..organisations.models import Organisation
-from .fetch import ADDRESS_NOT_ALLOWED, UNREACHABLE, is_url
-from .forms import CalendarActionForm
+from .fetch import ADDRESS_NOT_ALLOWED, UNREACHABLE
+from .forms import CalendarActionForm, CalendarImportForm
 from .importer import (
     import_new_calendar,
     refresh_calendar,
@@ -40,46 +40,46 @@ def reason(message: str | None) -> str | None:
 
 def index():
     _require_manager()
+    form = _import_form()
     if request.method == "POST":
-        return _add()
+        return _add(form)
+    return _page(form)
+
+
+def _import_form() -> CalendarImportForm:
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
     manageable = [org for org in organisations if can(current_user, "manage_calendars", org.id)]
+    return CalendarImportForm().offer(manageable, str(get_locale()))
+
+
+def _page(form: CalendarImportForm, status: int = 200):
     return render_template(
         "calendars/index.html",
         calendars=visible_calendars(),
-        organisations=manageable,
-        event_types=EVENT_TYPES,
+        form=form,
         action_form=CalendarActionForm(),
         reason=reason,
-    )
+    ), status
 
 
-def _add():
+def _add(form: CalendarImportForm):
     organisation = db.session.scalars(
-        db.select(Organisation).filter_by(slug=request.form.get("org", ""))
+        db.select(Organisation).filter_by(slug=form.org.data or "")
     ).one_or_none()
-    if organisation is None:
-        flash(_("Choose an organisation."), "error")
-        return redirect(url_for("calendars.index"))
-    _require_manager(organisation.id)
-    event_type = request.form.get("type") or "other"
-    if event_type not in EVENT_TYPES:
-        event_type = "other"
-    url = (request.form.get("url") or "").strip()
-    upload = request.files.get("file")
-    if not url and not (upload and upload.filename):
-        flash(_("Give the calendar's address or choose an .ics file."), "error")
-        return redirect(url_for("calendars.index"))
-    if url and not is_url(url):
-        flash(_("Nothing was imported: %(reason)s", reason=reason(ADDRESS_NOT_ALLOWED)), "error")
-        return redirect(url_for("calendars.index"))
+    if organisation is not None:
+        _require_manager(organisation.id)
+    elif form.org.data:
+        form.org.data = None  # an unknown organisation: "choose one"
+    if not form.validate_on_submit():
+        return _page(form, 400)
+    url, upload = form.url.data, form.upload
     data = None
     if not url:
         data = upload.read(int(current_app.config["CALENDARS_MAX_BYTES"]) + 1)
     source = url or f"upload:{upload.filename}"[:200]
     try:
         report = import_new_calendar(
-            source, organisation.id, event_type, request.form.get("name") or None, data=data
+            source, organisation.id, form.type.data, form.name.data, data=data
         )[1]
     except CalendarImportError as error:
         flash(_("Nothing was imported: %(reason)s", reason=reason(str(error))), "error")

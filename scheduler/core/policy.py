@@ -162,10 +162,19 @@ def _all_reminders(user, _obj) -> bool:
 # --- feeds -------------------------------------------------------------------------------
 
 
+def _create_feed_token(user, _obj) -> bool:
+    """Private feed links: anyone signed in has their own."""
+    return _signed_in(user)
+
+
+def _own_feed_token(user, token) -> bool:
+    """The account page lists and revokes only the person's own links."""
+    return token is not None and _signed_in(user) and token.user_id == user.id
+
+
 def _revoke_feed_token(user, token) -> bool:
-    return token is not None and (
-        _is_admin(user) or (_signed_in(user) and token.user_id == user.id)
-    )
+    """The feeds page: an admin may revoke anyone's link (a leaked one, say)."""
+    return token is not None and (_is_admin(user) or _own_feed_token(user, token))
 
 
 # --- indicators --------------------------------------------------------------------------
@@ -191,7 +200,7 @@ def _manage_plans(user, _obj) -> bool:
 
 # --- people (accounts) ---------------------------------------------------------------------
 # "invite": obj is None (may invite anyone at all?) or (role, organisation_id).
-# "list_people": see the people page.
+# "list_people": see the people page; "see_all_people": everyone's, not only their organisation's.
 # "manage_user": obj is the person to deactivate, reactivate or give another role.
 # "assign_role": obj is (person, role): the role that person may be given by the user.
 
@@ -209,6 +218,11 @@ def _may_invite(user, obj) -> bool:
 
 def _may_list_people(user, _obj) -> bool:
     return _may_invite(user, None)
+
+
+def _see_all_people(user, _obj) -> bool:
+    """Everyone on the people page and in the invitation's organisations (else their own)."""
+    return _is_admin(user)
 
 
 def _may_manage_user(user, person) -> bool:
@@ -247,12 +261,15 @@ _RULES: dict[str, Rule] = {
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,
     "see_all_reminders": _all_reminders,
+    "create_feed_token": _create_feed_token,
     "revoke_feed_token": _revoke_feed_token,
+    "revoke_own_feed_token": _own_feed_token,
     "manage_indicators": _manage_indicators,
     "view_plans": _active(_view_plans),
     "manage_plans": _active(_manage_plans),
     "invite": _active(_may_invite),
     "list_people": _active(_may_list_people),
+    "see_all_people": _active(_see_all_people),
     "manage_user": _active(_may_manage_user),
     "assign_role": _active(_may_assign_role),
 }

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..core.policy import can
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
@@ -171,6 +172,8 @@ def _events(query: CalendarQuery, start: date, end: date) -> list[Event]:
             public_only=not current_user.is_authenticated,
         )
     )
+    if current_user.is_authenticated:  # internal events: the policy says whose
+        events = [e for e in events if can(current_user, "view_event", e)]
     if query.status:
         now = utcnow()
         events = [e for e in events if shown_status(e, now) == query.status]

@@ -250,9 +250,8 @@ def awaiting():
                     "note": event.notes,
                 }
             )
-    else:
-        for field, messages in form.errors.items():
-            flash(f"{field}: {messages}", "error")
+    else:  # each message is shown next to its field
+        flash(_("Nothing was recorded: correct the marked fields."), "error")
     for row in form.rows:
         row.kovs.choices = choices
     by_id = {e.id: e for e in events}

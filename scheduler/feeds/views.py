@@ -13,7 +13,9 @@ from ..extensions import db
 from ..organisations.models import Organisation
 from ..plans.models import Activity
 from . import models
+from .access import load_feed_token
 from .fastpath import CALENDAR_MIMETYPE, Conditions, fast_path_key
+from .forms import FeedTokenForm, RevokeFeedTokenForm
 from .links import links_for
 from .service import FeedArgumentError, FeedRequest, feed_cache, feed_request, rendered_feed
 
@@ -102,13 +104,19 @@ def _exists(stmt) -> bool:
 
 
 def index():
+    return _page()
+
+
+def _page(new_token=None, status: int = 200):
     return render_template(
         "feeds/index.html",
         sections=_public_sections(),
         tokens=_user_tokens(),
-        new_token=None,
+        new_token=new_token,
         links_for=links_for,
-    )
+        token_form=FeedTokenForm(formdata=None),
+        revoke_form=RevokeFeedTokenForm(),
+    ), status
 
 
 def _public_sections() -> list[tuple[str, list[tuple[str, object]]]]:
@@ -162,7 +170,7 @@ def _locale() -> str:
 
 
 def _user_tokens() -> list:
-    if not getattr(current_user, "is_authenticated", False):
+    if not can(current_user, "create_feed_token"):
         return []
     return models.tokens_of(current_user)
 
@@ -175,27 +183,23 @@ def private_links(secret: str) -> list[tuple[str, object]]:
 
 
 def create_token():
-    if not getattr(current_user, "is_authenticated", False):
+    if not can(current_user, "create_feed_token"):
         abort(403)
-    label = (request.form.get("label") or "").strip()[:200] or None
-    _row, secret = models.issue_token(current_user, label)
+    form = FeedTokenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    _row, secret = models.issue_token(current_user, form.label.data)
     db.session.commit()
     current_app.logger.info("feed token created for %s", current_user.email)
-    return render_template(
-        "feeds/index.html",
-        sections=_public_sections(),
-        tokens=_user_tokens(),
-        new_token=private_links(secret),
-        links_for=links_for,
-    )
+    return _page(new_token=private_links(secret))
 
 
 def revoke_token(token_id: int):
-    if not getattr(current_user, "is_authenticated", False):
+    if not can(current_user, "create_feed_token"):
         abort(403)
-    row = db.session.get(models.FeedToken, token_id)
-    if not can(current_user, "revoke_feed_token", row):
-        abort(404)
+    row = load_feed_token(token_id)
+    if not RevokeFeedTokenForm().validate_on_submit():
+        abort(400)
     models.revoke(row)
     db.session.commit()
     flash(_("The private feed link was revoked."))

@@ -1,11 +1,12 @@
-"""The no-password follow-up form (reached from a signed link in the reminder mail)."""
+"""The reminders' forms: the no-password follow-up form (reached from a signed link in the
+reminder mail), the opt-out button behind another such link, and the outbox's retry button."""
 
 from __future__ import annotations
 
 from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
@@ -62,14 +63,12 @@ class FollowupForm(FlaskForm):
             "note": (self.note.data or "").strip() or None,
         }
 
-    def shown(self) -> dict:
-        """What the page shows back after a refused submission."""
-        return {
-            "held": {"yes": True, "no": False}.get(self.held.data),
-            "attendance": self.attendance.data,
-            "kov_slugs": list(self.kov.data or []),
-            "note": self.note.data,
-        }
 
-    def messages(self) -> list[str]:
-        return [str(m) for errors in self.errors.values() for m in errors]
+class OptOutForm(FlaskForm):
+    """Stop ("out", the default) or resume ("in") reminder mail to the link's address."""
+
+    action = HiddenField(default="out")
+
+
+class RetryForm(FlaskForm):
+    """Queue a failed reminder again: no fields, the token is the point."""

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from .dispatch import retry_failed
 from .emails import when_text
-from .forms import FollowupForm
+from .forms import FollowupForm, OptOutForm, RetryForm
 from .models import Reminder, ReminderStatus
 from .optouts import set_opt_out
 from .tokens import LinkRefused, check_fingerprint, read_followup_token, read_opt_out_token
@@ -68,6 +68,7 @@ def index():
         counts={str(k): v for k, v in counts.items()},
         statuses=[s.value for s in ReminderStatus],
         tz=zone(current_app.config["TIMEZONE"]),
+        retry_form=RetryForm(),
     )
 
 
@@ -77,6 +78,8 @@ def retry(reminder_id: int):
     visible = db.session.scalar(_visible(select(Reminder.id)).where(Reminder.id == reminder_id))
     if visible is None:
         abort(404)
+    if not RetryForm().validate_on_submit():
+        abort(400)
     if retry_failed([reminder_id]):
         flash(_("The reminder is queued again."))
     return redirect(url_for("reminders.index", status="failed"))
@@ -118,24 +121,21 @@ def followup(token: str):
         "kovs": _kov_choices(),
         "when": when_text(event.start, event.series.timezone, str(get_locale())),
     }
-    if request.method == "GET":
-        return render_template("reminders/followup.html", **context, values={}, errors=[])
     form = FollowupForm()
     form.kov.choices = [SelectChoice(org.slug, org.name) for org in context["kovs"]]
+    if request.method == "GET":
+        return render_template("reminders/followup.html", **context, form=form, errors=[])
     if not form.validate():
         db.session.rollback()
-        return render_template(
-            "reminders/followup.html", **context, values=form.shown(), errors=form.messages()
-        ), 400
-    values = form.values()
+        return render_template("reminders/followup.html", **context, form=form, errors=[]), 400
     try:
-        record_outcome(event, now=utcnow(), **values)
+        record_outcome(event, now=utcnow(), **form.values())
         db.session.commit()
     except (OccurrenceError, ValueError) as error:
         db.session.rollback()
         log.info("follow-up for event %s refused: %s", event.id, error)
         return render_template(
-            "reminders/followup.html", **context, values=values, errors=[str(error)]
+            "reminders/followup.html", **context, form=form, errors=[str(error)]
         ), 409
     log.info("follow-up for event %s recorded by %s", event.id, claim.recipient)
     return render_template("reminders/followup_done.html", event=event)
@@ -146,11 +146,13 @@ def opt_out(token: str):
         email = read_opt_out_token(token)
     except LinkRefused as error:
         return _refused(error)
-    if request.method == "GET":
-        return render_template("reminders/opt_out.html", email=email, done=None)
-    opting_out = request.form.get("action", "out") != "in"
+    form = OptOutForm()
+    if not form.validate_on_submit():
+        return render_template("reminders/opt_out.html", email=email, done=None, form=form)
+    opting_out = form.action.data != "in"
     set_opt_out(email, opting_out)
     db.session.commit()
+    done = "out" if opting_out else "in"
     return render_template(
-        "reminders/opt_out.html", email=email, done="out" if opting_out else "in"
+        "reminders/opt_out.html", email=email, done=done, form=OptOutForm(formdata=None)
     )

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from scheduler.extensions import mail
+from tests.accessibility import assert_accessible
 from tests.accounts.conftest import PASSWORD
 from tests.factories import make_org
 from tests.polling import wait_until
@@ -41,6 +42,7 @@ def site(app, admin, smtp, live_server):
 
 def _sign_in(page, site: str, email: str, password: str) -> None:
     page.goto(f"{site}/account/login?lang=en")
+    assert_accessible(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -52,6 +54,7 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_from_the_mail_and_si
 ):
     _sign_in(page, site, "adviser@elvl.ee", PASSWORD)
     page.get_by_role("link", name="People").click()
+    assert_accessible(page)
     invite = page.locator("form", has=page.get_by_role("button", name="Send the invitation"))
     invite.get_by_label("Email").fill("mari@tartu.ee")
     invite.get_by_label("Name").fill("Mari Maasikas")
@@ -61,6 +64,7 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_from_the_mail_and_si
     invite.get_by_role("button", name="Send the invitation").click()
     page.get_by_text("An invitation was sent to mari@tartu.ee.").wait_for()
     assert "mari@tartu.ee" in page.locator("table.people").inner_text()
+    assert_accessible(page)
 
     received = wait_until(lambda: smtp.received, timeout=30, what="the invitation mail")
     (message,) = [r.message for r in received]
@@ -72,11 +76,13 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_from_the_mail_and_si
     coordinator = browser.new_context(locale="en-GB", timezone_id="Europe/Tallinn").new_page()
     try:
         coordinator.goto(link)
+        assert_accessible(coordinator)
         coordinator.get_by_label("New password", exact=True).fill(COORDINATOR_PASSWORD)
         coordinator.get_by_label("New password again").fill(COORDINATOR_PASSWORD)
         coordinator.get_by_role("button", name="Save the password and sign in").click()
         coordinator.get_by_role("heading", name="Your account").wait_for()
         assert "mari@tartu.ee" in coordinator.locator("main").inner_text()
+        assert_accessible(coordinator)
 
         coordinator.get_by_role("button", name="Sign out").click()
         coordinator.wait_for_load_state()
@@ -84,6 +90,7 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_from_the_mail_and_si
         assert coordinator.get_by_role("link", name="People").is_visible()
         coordinator.get_by_role("link", name="People").click()
         assert "Tartu" in coordinator.locator("table.people").inner_text()
+        assert_accessible(coordinator)
 
         coordinator.goto(link)  # the link worked once
         assert "already been used" in coordinator.locator("main").inner_text()

@@ -117,3 +117,29 @@ def test_the_header_links_to_the_people_page_only_for_those_who_may_see_it(app, 
     sign_in(club_client, "club@tartu.ee")
     assert "/account/people" in _get(coord_client, "/account/").get_data(as_text=True)
     assert "/account/people" not in _get(club_client, "/account/").get_data(as_text=True)
+
+
+def test_each_persons_role_picker_shows_their_role_and_offers_only_what_may_be_given(
+    app, client, people
+):
+    from html.parser import HTMLParser
+
+    class Picker(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.options, self.inside = [], False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "select":
+                self.inside = attrs.get("id") == f"role-{people['club'].id}"
+            elif tag == "option" and self.inside:
+                self.options.append((attrs["value"], "selected" in attrs))
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "select"
+
+    sign_in(client, "coord@tartu.ee")
+    picker = Picker()
+    picker.feed(_get(client, "/account/people").get_data(as_text=True))
+    assert picker.options == [("organiser", True), ("viewer", False)]

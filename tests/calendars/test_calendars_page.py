@@ -80,3 +80,28 @@ def test_a_malformed_file_is_explained_and_nothing_is_kept(orgs, client):
     page = _upload(client, b"BEGIN:VCALENDAR\r\nthis is not a calendar").get_data(as_text=True)
     assert "Nothing was imported" in page
     assert (_count(ImportedCalendar), _count(Event)) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "Give the calendar's address or choose an .ics file."),
+        ("et", "Sisesta kalendri aadress või vali .ics-fail."),
+    ],
+)
+def test_an_import_without_a_source_is_explained_next_to_the_address_field(
+    orgs, client, lang, message
+):
+    import re
+    from html import unescape
+
+    _login(client, "coord@parnu.ee")
+    response = client.post(f"/calendars/?lang={lang}", data={"org": "parnu", "name": "Library"})
+    page = unescape(response.get_data(as_text=True))
+
+    assert response.status_code == 400
+    address = re.search(r'<input[^>]*id="url"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in address and 'aria-describedby="url-error"' in address
+    assert re.search(r'id="url-error">([^<]*)<', page).group(1) == message
+    assert 'value="Library"' in page, "what was typed stays"
+    assert _count(ImportedCalendar) == 0

@@ -72,6 +72,9 @@ def test_an_organiser_is_matched_by_email_whatever_its_case():
         ("see_all_reminders", {Role.ADMIN}),
         ("manage_calendars", {Role.ADMIN, Role.COORDINATOR}),
         ("manage_indicators", {Role.ADMIN}),
+        ("create_feed_token", {Role.ADMIN, Role.COORDINATOR, Role.ORGANISER, Role.VIEWER}),
+        ("list_people", {Role.ADMIN, Role.COORDINATOR}),
+        ("see_all_people", {Role.ADMIN}),
         ("view_plans", {Role.ADMIN, Role.COORDINATOR, Role.ORGANISER, Role.VIEWER}),
         ("manage_plans", {Role.ADMIN}),
     ],
@@ -97,6 +100,14 @@ def test_a_feed_link_is_revoked_by_its_owner_or_an_admin(owner, allowed):
         user_id = owner
 
     assert {r for r in ROLES if can(_user(r), "revoke_feed_token", Token())} == allowed
+
+
+@pytest.mark.parametrize(("owner", "allowed"), [(7, set(ROLES) - {None}), (8, set())])
+def test_the_account_page_revokes_only_the_persons_own_feed_links(owner, allowed):
+    class Token:
+        user_id = owner
+
+    assert {r for r in ROLES if can(_user(r), "revoke_own_feed_token", Token())} == allowed
 
 
 def test_an_unknown_action_is_refused_even_to_an_admin():

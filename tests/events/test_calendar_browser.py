@@ -8,6 +8,7 @@ from sqlalchemy import select
 from scheduler.accounts.models import Role, User
 from scheduler.events.models import Event, Series
 from scheduler.extensions import db
+from tests.accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +34,7 @@ def _tab_into_the_grid(page) -> str:
 
 def test_the_month_grid_is_used_with_the_keyboard_alone(plan, live_server, page):
     page.goto(f"{live_server}/?view=month&date=2024-03-01&lang=en")
+    assert_accessible(page)
     assert _tab_into_the_grid(page) == "2024-03-01", "one day of the month is in the tab order"
     assert page.locator("[role=gridcell][tabindex='0']").count() == 1
     moves = [
@@ -57,6 +59,7 @@ def test_the_month_grid_is_used_with_the_keyboard_alone(plan, live_server, page)
     assert "date=2024-04-03" in page.url
     assert page.locator("caption").inner_text() == "April 2024"
     assert _focused_date(page) == "2024-04-03", "the next month opens with the same day focused"
+    assert_accessible(page)
     page.keyboard.press("ArrowRight")
     with page.expect_navigation():
         page.keyboard.press("PageUp")
@@ -68,6 +71,7 @@ def test_the_month_grid_is_used_with_the_keyboard_alone(plan, live_server, page)
     assert "view=" not in page.url and "date=2024-03-04" in page.url, "the day's agenda"
     first_day = page.locator("h2.day time").first.get_attribute("datetime")
     assert first_day >= "2024-03-04"
+    assert_accessible(page)
 
 
 def test_without_javascript_the_month_is_a_plain_table_of_links(plan, live_server, browser):

@@ -15,6 +15,7 @@ from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db
 from scheduler.organisations.models import OrganisationKind
 from scheduler.reminders.models import Reminder
+from tests.accessibility import assert_accessible
 from tests.factories import expand, make_org, make_series
 
 LEADER = "leader@club.ee"
@@ -287,6 +288,7 @@ def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, l
     page.fill("input[name=password]", "secret-pass")
     page.click("button[type=submit]")
     page.locator("header nav a:visible", has_text="Awaiting outcome").first.click()
+    assert_accessible(page)
     row = page.locator(f"tr[data-event='{first.id}']")
     row.locator("select[name$='-outcome']").select_option("held")
     row.locator("input[name$='-attendance']").fill("23")
@@ -295,6 +297,7 @@ def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, l
     assert "1 outcome recorded" in page.locator(".flash").first.inner_text()
     assert page.locator(f"tr[data-event='{first.id}']").count() == 0
     assert page.locator("header nav .count:visible").first.inner_text() == "1"
+    assert_accessible(page)
     event = _events(world["club"])[0]
     assert (event.status, event.attendance) == (EventStatus.HELD, 23)
     assert [o.slug for o in event.participants] == ["elva", "tartu"]
@@ -324,3 +327,29 @@ def test_a_hostile_worklist_submission_is_answered_without_an_error(world, clien
     )
     assert response.status_code == 200
     assert "flash error" in response.text
+
+
+def test_a_refused_worklist_row_shows_its_error_next_to_the_field_and_records_nothing(
+    world, client
+):
+    _login(client, LEADER)
+    first, second = _events(world["club"])
+    response = client.post(
+        "/events/awaiting?lang=en",
+        data={
+            "rows-0-event_id": str(first.id),
+            "rows-0-outcome": "held",
+            "rows-0-attendance": "5",
+            "rows-1-event_id": str(second.id),
+            "rows-1-outcome": "held",
+            "rows-1-attendance": "-1",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert "Nothing was recorded: correct the marked fields." in page
+    field = re.search(r'<input[^>]*id="rows-1-attendance"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="rows-1-attendance-error"' in field
+    assert re.search(r'id="rows-1-attendance-error">Number must be between', page)
+    assert "rows-0-attendance-error" not in page
+    assert [e.status for e in _events(world["club"])] == [EventStatus.PLANNED] * 2

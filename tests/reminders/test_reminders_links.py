@@ -115,3 +115,19 @@ def test_opt_out_link_asks_first_and_stops_later_reminders(app, client, held_eve
     report = dispatch_due(tallinn(2024, 3, 1, 9))
     assert (report.sent, report.skipped) == (0, 1)
     assert client.get("/reminders/opt-out/not-a-token").status_code == 403
+
+
+def test_a_refused_follow_up_shows_each_error_next_to_its_field(client, held_event):
+    url = f"/reminders/followup/{followup_token(held_event, 'leader@x.ee')}?lang=et"
+    page = client.post(url, data={"held": "yes", "attendance": "-3", "note": "rain"})
+    text = page.get_data(as_text=True)
+
+    assert page.status_code == 400
+    attendance = re.search(r"<input[^>]*id=\"attendance\"[^>]*>", text).group(0)
+    assert (
+        'aria-invalid="true"' in attendance and 'aria-describedby="attendance-error"' in attendance
+    )
+    error = re.search(r'id="attendance-error">([^<]*)<', text).group(1)
+    assert error == "Osalejate arv ei saa olla negatiivne."
+    assert 'value="-3"' in attendance and ">rain</textarea>" in text, "what was typed stays"
+    assert 'value="yes" checked' in text and "held-error" not in text
