@@ -21,6 +21,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -153,6 +154,7 @@ class SeriesForm(FlaskForm):
         validate_choice=False,
     )
     occurrence = SelectField(_l("Starting from the event on"), choices=[], validate_choice=False)
+    preview = SubmitField(_l("Preview"))
 
     def setup(self, user, series=None, occurrences=()) -> SeriesForm:
         """Choices for this user and, on a first GET, the series' values."""
@@ -315,6 +317,16 @@ class SeriesForm(FlaskForm):
                 except ValueError as error:
                     raise FormProblem("pauses", str(error)) from None
         return found
+
+
+class SeriesPreviewForm(SeriesForm):
+    """The editor's fields as the preview reads them: a GET query or a POST body, without a
+    CSRF token, since a preview changes nothing."""
+
+    class Meta:
+        csrf = False
+
+    series = IntegerField(validators=[Optional()])
 
 
 class WithdrawForm(FlaskForm):

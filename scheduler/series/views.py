@@ -23,7 +23,7 @@ from ..events.service import OccurrenceError
 from ..extensions import db
 from ..recurrence import RuleError, validate
 from .definition import PreviewRequest, build_preview
-from .forms import FormProblem, SeriesForm, WithdrawForm
+from .forms import FormProblem, SeriesForm, SeriesPreviewForm, WithdrawForm
 from .service import (
     SeriesValues,
     bookings_for,
@@ -70,7 +70,7 @@ def new():
     if not can(current_user, "create_series"):
         abort(403)
     form = SeriesForm().setup(current_user)
-    if not form.is_submitted() or "preview" in request.form:
+    if not form.is_submitted() or form.preview.data:
         return _editor(form, None, preview=form.is_submitted())
     values = _validated(form)
     if values is None:
@@ -88,7 +88,7 @@ def edit(series_id: int):
     series = load_series(series_id)
     occurrences = upcoming_occurrences(series)
     form = SeriesForm().setup(current_user, series, occurrences)
-    if not form.is_submitted() or "preview" in request.form:
+    if not form.is_submitted() or form.preview.data:
         return _editor(form, series, preview=form.is_submitted(), occurrences=occurrences)
     if form.revision.data != str(series.revision):
         return _conflict(series, form)
@@ -140,12 +140,8 @@ def preview():
     changes nothing)."""
     if not can(current_user, "create_series"):
         abort(403)
-    fields = request.form if request.method == "POST" else request.args
-    form = SeriesForm(formdata=fields, meta={"csrf": False})
-    series = None
-    series_id = fields.get("series", type=int)
-    if series_id is not None:
-        series = load_series(series_id)
+    form = SeriesPreviewForm(request.args) if request.method == "GET" else SeriesPreviewForm()
+    series = None if form.series.data is None else load_series(form.series.data)
     form.setup(current_user, series)
     return render_template("series/_preview.html", **_preview_context(form, series))
 

@@ -61,7 +61,7 @@ def edit_form(series: Series, **changes) -> dict:
     shown.setup(None, series)
     data = {}
     for field in shown:
-        if field.name in ("csrf_token", "scope", "occurrence"):
+        if field.name in ("csrf_token", "scope", "occurrence", "preview"):  # buttons not pressed
             continue
         value = field._value() if hasattr(field, "_value") else field.data
         if field.type in ("MultiCheckboxField",):
