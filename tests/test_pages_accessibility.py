@@ -3,8 +3,8 @@ signed out and signed in as an admin, a coordinator and an organiser.
 
 The pages come from ``app.url_map``: every GET rule that answers HTML (not a feed, an
 export, the API, static files or the health check). A rule without arguments is visited as
-it is; a rule with arguments needs sample values in ``SAMPLES`` below, so a page added later
-is covered at once, and one whose arguments nobody provided fails
+it is; a rule with arguments needs sample values in the ``world`` fixture below, so a page
+added later is covered at once, and one whose arguments nobody provided fails
 ``test_every_page_has_sample_arguments`` with the endpoint's name.
 
 The data are real enough for pages to show their real content: the 2024 plan, a current
@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from scheduler.accounts.links import INVITATION, RESET, first_admin_token, user_token
@@ -254,30 +255,44 @@ def world(app, runner) -> World:
     return world
 
 
-def test_every_page_has_sample_arguments(app, world):
-    missing = [
-        rule.endpoint
-        for rule in page_rules(app)
-        if rule.arguments and rule.endpoint not in world.samples
-    ]
-    assert not missing, "".join(
-        f"\nadd sample arguments for endpoint {endpoint} to SAMPLES in {__name__}"
-        for endpoint in missing
+def missing_samples(app, samples: dict) -> list[str]:
+    """Pages with path arguments that no sample fills."""
+    return [r.endpoint for r in page_rules(app) if r.arguments and r.endpoint not in samples]
+
+
+def _add_samples_for(endpoints: list[str]) -> str:
+    return "".join(
+        f"\nadd sample arguments for endpoint {endpoint} (the `world` fixture in {__file__})"
+        for endpoint in endpoints
     )
+
+
+def test_every_page_has_sample_arguments(app, world):
+    missing = missing_samples(app, world.samples)
+    assert not missing, _add_samples_for(missing)
     endpoints = {rule.endpoint for rule in page_rules(app)}
     assert {"events.index", "events.detail", "accounts.login", "feeds.index"} <= endpoints
     assert not endpoints & {"feeds.public_all", "publicapi.robots", "operations.healthz"}
 
 
-def _visits(app, world: World) -> list[Sample]:
+def test_a_page_added_later_is_swept_or_named(app, world):
+    app.add_url_rule("/clubs/", "clubs.index", lambda: "")
+    app.add_url_rule("/clubs/<slug>", "clubs.page", lambda slug: slug)
+    app.add_url_rule("/clubs/<slug>.ics", "clubs.feed", lambda slug: slug)
+    assert missing_samples(app, world.samples) == ["clubs.page"]
+    samples = {**world.samples, "clubs.page": [Sample("/clubs/tartu")]}
+    paths = [sample.path for sample in _visits(app, samples)]
+    assert "/clubs/" in paths and "/clubs/tartu" in paths and "/clubs/tartu.ics" not in paths
+
+
+def _visits(app, samples: dict[str, list[Sample]]) -> list[Sample]:
+    missing = missing_samples(app, samples)
+    if missing:
+        pytest.fail(_add_samples_for(missing))
+    build = app.url_map.bind("localhost").build
     visits = []
     for rule in page_rules(app):
-        if rule.endpoint in world.samples:
-            visits.extend(world.samples[rule.endpoint])
-        elif not rule.arguments:
-            visits.append(Sample(app.url_map.bind("localhost").build(rule.endpoint)))
-        else:
-            pytest.fail(f"add sample arguments for endpoint {rule.endpoint}")
+        visits.extend(samples.get(rule.endpoint) or [Sample(build(rule.endpoint))])
     return visits
 
 
@@ -346,7 +361,7 @@ def _submit_without_browser_checks(page, form_selector: str, button: str) -> Non
 
 def _sweep(app, world, live_server, browser, role, forms=None) -> Sweep:
     sweep = Sweep(browser, live_server, world, role)
-    visits = _visits(app, world)
+    visits = _visits(app, world.samples)
     for lang in LANGUAGES:
         context, page = sweep.context(lang)
         try:
@@ -468,7 +483,9 @@ def _organiser_forms(sweep: Sweep, page, lang: str) -> None:
 
 def test_every_page_signed_in_as_admin(app, world, live_server, browser):
     sweep = _sweep(app, world, live_server, browser, "admin", _admin_forms)
-    refused = {(lang, s.path): s.admin_status for s in _visits(app, world) for lang in LANGUAGES}
+    refused = {
+        (lang, s.path): s.admin_status for s in _visits(app, world.samples) for lang in LANGUAGES
+    }
     for (lang, path), status in sweep.statuses.items():
         if (lang, path) in refused and refused[lang, path] != status:
             sweep.problems.append(
@@ -487,3 +504,27 @@ def test_every_page_signed_in_as_organiser(app, world, live_server, browser):
     sweep = _sweep(app, world, live_server, browser, "organiser", _organiser_forms)
     assert sweep.statuses[("et", "/reminders/")] == 403, "refused, and checked as such"
     assert not sweep.problems, sweep.report()
+
+
+# --- mixed-language content ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["agenda", "week", "month"])
+def test_names_shown_in_another_language_say_so(app, client, view):
+    """A Russian page falls back to the Estonian title and name: they carry lang="et"."""
+    from tests.factories import make_org
+
+    torva = make_org("torva", name="Tõrva vald")
+    series = make_series(
+        "torva-concert", org=torva, rule=None, start=date(2024, 12, 10), title="Jõulukontsert"
+    )
+    expand(series)
+    db.session.commit()
+    page = client.get(f"/?view={view}&date=2024-12-10&lang=ru").get_data(as_text=True)
+    title = re.search(r'<[^>]+lang="et"[^>]*>Jõulukontsert<', page)
+    assert title, "the Estonian title is marked as Estonian"
+    assert re.search(r'<[^>]+lang="et"[^>]*>Tõrva vald<', page) or view == "month"
+    refresh()  # the app context outlives a request: let the next one choose its language
+    estonian = client.get(f"/?view={view}&date=2024-12-10&lang=et").get_data(as_text=True)
+    assert "Jõulukontsert" in estonian
+    assert not re.search(r'lang="et"[^>]*>(Jõulukontsert|Tõrva vald)<', estonian), "nothing to mark"
