@@ -250,6 +250,18 @@ def world(app, runner) -> World:
             at("reminders.followup", token="forged", admin_status=403, note="forged link"),
         ],
         "reminders.opt_out": [at("reminders.opt_out", token=opt_out_token("klubi@tartu.ee"))],
+        "plans.detail": [
+            at("plans.detail", year=2024, note="the loaded plan"),
+            at("plans.detail", year=2031, admin_status=404, note="no such plan"),
+        ],
+        "public.city": [
+            at("public.city", slug="tartu", note="a partner city"),
+            at("public.city", slug="elva", admin_status=404, note="a local government"),
+        ],
+        "series.edit": [
+            at("series.edit", series_id=demo.id, note="a series around today"),
+            at("series.edit", series_id=held.series_id, note="a plan series with outcomes"),
+        ],
     }
     world.ids = {"held": held.id, "awaiting": awaiting.id, "upcoming": upcoming.id}
     return world
