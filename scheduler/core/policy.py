@@ -12,7 +12,8 @@ Rules, by role:
 - organiser: reads like a viewer, and records (and sees) the outcomes of the events they
   organise (a series lists its organisers by email);
 - viewer: reads everything, changes nothing;
-- anonymous: public events only.
+- anonymous: public events only;
+- history (who changed what): signed-in people who may see the object.
 
 Unknown actions are refused.
 """
@@ -158,6 +159,19 @@ def _manage_indicators(user, _obj) -> bool:
     return _is_admin(user)
 
 
+# --- history ---------------------------------------------------------------------------------
+
+
+def _view_history(user, obj) -> bool:
+    """Who changed what: signed-in people who may see the object (an event, a series or an
+    indicator); the records name people, so visitors never see them."""
+    if obj is None:
+        return False
+    if getattr(obj, "__tablename__", None) == "indicator":
+        return True
+    return _view_event(user, obj)
+
+
 # --- people (accounts) ---------------------------------------------------------------------
 # "invite": obj is None (may invite anyone at all?) or (role, organisation_id).
 # "list_people": see the people page.
@@ -215,6 +229,7 @@ _RULES: dict[str, Rule] = {
     "see_all_reminders": _all_reminders,
     "revoke_feed_token": _revoke_feed_token,
     "manage_indicators": _manage_indicators,
+    "view_history": _active(_view_history),
     "invite": _active(_may_invite),
     "list_people": _active(_may_list_people),
     "manage_user": _active(_may_manage_user),
