@@ -1,9 +1,12 @@
 """Every change to series, events and indicators is recorded by one session listener.
 
 Nothing has to remember to call it: ``before_flush`` reads the attribute history of the
-tracked models (the values before and after), raises the versions that stale-form checks
-compare, and ``after_flush`` writes one ``change_record`` row per changed object with one
-executemany. Who made the change comes from :func:`current_actor`: an explicit
+tracked models (the values before and after) and raises the versions that stale-form checks
+compare; ``after_flush`` gathers them per object, so a change spread over several
+autoflushes is one record; ``before_commit`` writes one ``change_record`` row per changed
+object and actor with one executemany, in the same transaction as the change.
+
+Who made the change comes from :func:`current_actor`: an explicit
 :func:`acting_as` (imports, follow-up links, plan loads, jobs), else the signed-in person of
 the web request, else the ``flask`` command being run, else "system".
 
@@ -33,6 +36,7 @@ from .models import ChangeRecord
 SYSTEM = "system"
 _PENDING = "history.pending"
 _ACTOR = "history.actor"
+_GATHERED = "history.gathered"
 
 
 @dataclass(frozen=True)
@@ -357,27 +361,75 @@ def _bump(spec: Tracked, obj, bumped: set[int]) -> int | None:
 
 
 def _after_flush(session: Session, _context) -> None:
+    """Gather the flush's records into the transaction's: one record per object and actor,
+    however many flushes (autoflushes) a change takes; written by ``before_commit``."""
     pending: list[Pending] = session.info.pop(_PENDING, None) or []
     actor = session.info.pop(_ACTOR, None) or current_actor()
     if not pending:
         return
-    now = utcnow()
-    rows = [
-        {
-            "changed_at": now,
+    gathered: dict[tuple, dict] = session.info.setdefault(_GATHERED, {})
+    for item in pending:
+        if item.obj.id is None:
+            continue
+        kind = "occurrences" if item.action == "occurrences" else "object"
+        key = (actor.label, actor.user_id, item.object_type, item.obj.id, kind)
+        if key in gathered:
+            _merge(gathered[key], item)
+            continue
+        gathered[key] = {
             "user_id": actor.user_id,
             "actor": actor.label,
             "object_type": item.object_type,
             "object_id": item.obj.id,
             "action": item.action,
-            "changes": item.changes,
+            "changes": dict(item.changes),
             "version": item.version,
         }
-        for item in pending
-        if item.obj.id is not None
+
+
+def _merge(row: dict, item: Pending) -> None:
+    """A later flush's change of the same object: each field keeps its first "before"."""
+    changes = dict(row["changes"])
+    if item.action == "occurrences":
+        starts = [
+            value[1]
+            for found in (changes, item.changes)
+            for name in ("first", "last")
+            if (value := found.get(name))
+        ]
+        changes["occurrences"] = [None, changes["occurrences"][1] + item.changes["occurrences"][1]]
+        changes["first"], changes["last"] = [None, min(starts)], [None, max(starts)]
+    else:
+        for name, (old, new) in item.changes.items():
+            before = changes[name][0] if name in changes else old
+            if before == new and row["action"] != "created":
+                changes.pop(name, None)
+            else:
+                changes[name] = [before, new]
+        if item.action == "deleted":
+            row["action"] = "deleted"
+    row["changes"] = changes
+    row["version"] = item.version or row["version"]
+
+
+def _before_commit(session: Session) -> None:
+    """Write the transaction's records (one executemany), after its last flush."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    gathered: dict[tuple, dict] = session.info.pop(_GATHERED, None) or {}
+    now = utcnow()
+    rows = [
+        {**row, "changed_at": now}
+        for row in gathered.values()
+        if row["changes"] or row["action"] != "changed"
     ]
     if rows:
         session.connection().execute(ChangeRecord.__table__.insert(), rows)
+
+
+def _transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # committed (and written) or rolled back: start afresh
+        session.info.pop(_GATHERED, None)
 
 
 def listen(session_class: type[Session]) -> None:
@@ -386,3 +438,5 @@ def listen(session_class: type[Session]) -> None:
     if not sa_event.contains(session_class, "before_flush", _before_flush):
         sa_event.listen(session_class, "before_flush", _before_flush)
         sa_event.listen(session_class, "after_flush", _after_flush)
+        sa_event.listen(session_class, "before_commit", _before_commit)
+        sa_event.listen(session_class, "after_transaction_end", _transaction_end)
