@@ -26,6 +26,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms import HiddenField
 
+from ..core.bounds import is_valid_id
 from .display import EMPTY, Entry
 
 NOT_COMPARED = ("csrf_token", "version")
@@ -41,16 +42,19 @@ class VersionedForm:
             self.version.data = "" if version is None else str(version)
 
     def opened_on(self) -> int | None:
+        """The version the form was opened on; None when it carries none we could have sent."""
         try:
-            return int(self.version.data)
+            version = int(str(self.version.data or "").strip())
         except (TypeError, ValueError):
             return None
+        return version if is_valid_id(version) else None
 
     def is_stale(self, current: int | None) -> bool:
-        """Whether the object changed since the form was opened (a form without a version
-        is not checked)."""
-        opened = self.opened_on()
-        return opened is not None and current is not None and opened != current
+        """Whether the object changed since the form was opened. A form posted without a
+        version is not checked; one with a version we could not have sent is stale."""
+        if current is None or not str(self.version.data or "").strip():
+            return False
+        return self.opened_on() != current
 
 
 @dataclass

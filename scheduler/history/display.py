@@ -153,11 +153,12 @@ def history_page(obj, page: int = 1, size: int = PAGE_SIZE) -> HistoryPage:
     return HistoryPage(entries(records), page, pages, total)
 
 
-def records_since(obj, version: int) -> list[Entry]:
-    """What was recorded on ``obj`` after its ``version`` (for the conflict page)."""
+def records_since(obj, version: int | None) -> list[Entry]:
+    """What was recorded on ``obj`` after its ``version`` (for the conflict page); without
+    one, its latest changes."""
     records = db.session.scalars(
         select(ChangeRecord)
-        .where(_condition(obj), ChangeRecord.version > version)
+        .where(_condition(obj), ChangeRecord.version > (version or 0))
         .order_by(ChangeRecord.id.desc())
         .limit(PAGE_SIZE)
     ).all()

@@ -149,3 +149,16 @@ def test_a_stale_indicator_target_form_is_refused(app, client):
     assert response.status_code == 409
     assert "one more" in response.text and "two more" in response.text
     assert db.session.scalar(select(IndicatorTarget.value)) == Decimal(7)
+
+
+def test_a_version_the_page_could_not_have_sent_is_stale_and_no_error(world, client):
+    event = first_event(world["club"])
+    sign_in(client, "coord@tartu.ee")
+    for version in ("99999999999999999999", "-1", "x"):
+        fresh()
+        response = client.post(
+            f"/events/{event.id}/edit",
+            data={"title": "Series club", "location": "", "notes": "odd", "version": version},
+        )
+        assert response.status_code == 409
+    assert first_event(world["club"]).notes is None
