@@ -110,6 +110,8 @@ class Tracked:
     relations: dict[str, str] = field(default_factory=dict)
     versioned: Callable[[Any], Any] | None = None
     summarised_new: bool = False
+    # A version the object keeps itself (a series' revision): recorded, never raised here.
+    own_version: str | None = None
 
 
 TRACKED: dict[type, Tracked] = {}
@@ -176,6 +178,7 @@ def register_models() -> None:
                 "reminder_policy",
                 "note",
             ),
+            own_version="revision",
         ),
     )
     track(
@@ -349,6 +352,8 @@ def _record_new(session: Session, pending: list[Pending], bumped: set[int]) -> N
 
 def _bump(spec: Tracked, obj, bumped: set[int]) -> int | None:
     """Raise the version of the object (or its indicator) once per flush; new ones start at 1."""
+    if spec.own_version is not None:
+        return getattr(obj, spec.own_version)
     if spec.versioned is None:
         return None
     owner = spec.versioned(obj)

@@ -109,6 +109,9 @@ def test_an_import_is_named_by_its_calendar_and_records_what_upstream_changed(wo
     renamed = records("series", series.id)[-1]
     assert renamed.actor == "import: Partner café"
     assert renamed.changes == {"title": ["Keelekohvik", "Keelekohvik B1"]}
+    # a series keeps its own version (its revision): the record names the one it made
+    db.session.refresh(series)
+    assert renamed.version == series.revision == 2
 
 
 def test_a_plan_load_is_named_by_its_year_and_a_second_load_records_nothing(app):
