@@ -48,7 +48,7 @@ class Indicator(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     # Raised by every recorded change to the indicator, its targets or its manual values
     # (scheduler.history): the admin forms carry it to detect a stale form.
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     targets: Mapped[list[IndicatorTarget]] = relationship(
         back_populates="indicator", cascade="all, delete-orphan", order_by="IndicatorTarget.year"
