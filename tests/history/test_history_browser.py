@@ -57,6 +57,7 @@ def test_a_stale_form_in_a_second_tab_gets_the_conflict_page(world, live_server,
             first.click("#reload-current")
             assert first.locator("h1").inner_text() == TITLES[lang]
             assert first.locator("#history tbody tr").first.inner_text().count(TITLES[lang]) == 1
+            assert_accessible(first, label=f"event page with its history ({lang}, {width}px)")
 
             first.goto(f"{live_server}/events/{event_id}/history?lang={lang}")
             assert first.locator("#history tbody tr").count() >= 1
