@@ -3,14 +3,14 @@ gave (shown publicly, unlike the notes). The series' English and Russian descrip
 with 0012.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

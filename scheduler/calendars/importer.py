@@ -32,6 +32,7 @@ from ..events.service import (
     restore_occurrence,
 )
 from ..extensions import db
+from ..history.recording import acting_as
 from .clean import Warnings, header_value, single_line
 from .fetch import Limits, SourcePolicy, fetch, has_scheme, is_url, parse_source
 from .models import ImportedCalendar, ImportedSeries
@@ -129,7 +130,9 @@ def refresh_calendar(
     now = now or utcnow()
     calendar_id = calendar.id
     try:
-        report = _refresh(calendar, data, allow_files, now)
+        with acting_as(import_label(calendar)):
+            report = _refresh(calendar, data, allow_files, now)
+            db.session.flush()  # the import's changes are recorded as the import's
     except Exception as error:
         db.session.rollback()
         message = (
@@ -153,6 +156,11 @@ def refresh_calendar(
     db.session.commit()
     current_app.logger.info("calendar %s: %s", calendar_id, report.summary())
     return report
+
+
+def import_label(calendar: ImportedCalendar) -> str:
+    """Who the history names for an import's changes: "import: <calendar>"."""
+    return f"import: {calendar.name or calendar.masked_source}"
 
 
 def _refresh(

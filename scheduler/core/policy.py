@@ -13,7 +13,8 @@ Rules, by role:
   organise (a series lists its organisers by email);
 - viewer: reads everything, changes nothing;
 - plans: everyone signed in reads them; admins roll and publish;
-- anonymous: public events only.
+- anonymous: public events only;
+- history (who changed what): signed-in people who may see the object.
 
 Unknown actions are refused.
 """
@@ -198,6 +199,19 @@ def _manage_plans(user, _obj) -> bool:
     return _is_admin(user)
 
 
+# --- history ---------------------------------------------------------------------------------
+
+
+def _view_history(user, obj) -> bool:
+    """Who changed what: signed-in people who may see the object (an event, a series or an
+    indicator); the records name people, so visitors never see them."""
+    if obj is None:
+        return False
+    if getattr(obj, "__tablename__", None) == "indicator":
+        return True
+    return _view_event(user, obj)
+
+
 # --- people (accounts) ---------------------------------------------------------------------
 # "invite": obj is None (may invite anyone at all?) or (role, organisation_id).
 # "list_people": see the people page; "see_all_people": everyone's, not only their organisation's.
@@ -267,6 +281,7 @@ _RULES: dict[str, Rule] = {
     "manage_indicators": _manage_indicators,
     "view_plans": _active(_view_plans),
     "manage_plans": _active(_manage_plans),
+    "view_history": _active(_view_history),
     "invite": _active(_may_invite),
     "list_people": _active(_may_list_people),
     "see_all_people": _active(_see_all_people),

@@ -33,6 +33,7 @@ from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
 from ..core.localized import estonian_key
 from ..core.time import zone
 from ..extensions import db
+from ..history.conflicts import VersionedForm
 from ..organisations.models import Organisation
 from .models import Event
 
@@ -71,46 +72,72 @@ def suggested_kovs(event: Event) -> list[str]:
     return [org.slug] if org is not None and org.ehak_code else []
 
 
-class OutcomeForm(FlaskForm):
+class OccurrenceForm(VersionedForm, FlaskForm):
+    """A form on an event's page: it carries the event's version (a stale one gets the
+    conflict page) and, unless ``prefilled`` is off, is filled from the event as it is now."""
+
+    prefilled = True
+
+    def current_values(self, event: Event) -> dict:
+        """What each field shows for the event as it is now."""
+        return {}
+
+    def for_event(self, event: Event):
+        self.carry_version(event.version)
+        if self.prefilled and not self.is_submitted():
+            for name, value in self.current_values(event).items():
+                getattr(self, name).data = value
+        return self
+
+
+class OutcomeForm(OccurrenceForm):
     attendance = IntegerField(
         _l("How many came?"), validators=[Optional(), NumberRange(0, MAX_ATTENDANCE)]
     )
     kovs = SelectMultipleField(_l("Which local governments took part?"), choices=[])
     note = TextAreaField(_l("Note"), validators=NOTE)
 
+    def current_values(self, event: Event) -> dict:
+        return {
+            "attendance": event.attendance,
+            "kovs": suggested_kovs(event),
+            "note": event.notes,
+        }
+
     def for_event(self, event: Event) -> OutcomeForm:
         self.kovs.choices = kov_choices()
-        if not self.is_submitted():
-            self.attendance.data = event.attendance
-            self.kovs.data = suggested_kovs(event)
-            self.note.data = event.notes
-        return self
+        return super().for_event(event)
 
 
-class NotHeldForm(FlaskForm):
+class NotHeldForm(OccurrenceForm):
+    prefilled = False
     note = TextAreaField(_l("Note"), validators=NOTE)
 
+    def current_values(self, event: Event) -> dict:
+        return {"note": event.notes}
 
-class CancelForm(FlaskForm):
+
+class CancelForm(OccurrenceForm):
+    prefilled = False
     reason = StringField(_l("Reason"), validators=NOTE)
 
+    def current_values(self, event: Event) -> dict:
+        return {"reason": event.notes}
 
-class RestoreForm(FlaskForm):
-    """No fields: the token is the point."""
+
+class RestoreForm(OccurrenceForm):
+    """No fields but the version: the token is the point."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(OccurrenceForm):
     date = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), validators=[InputRequired()])
     end_time = TimeField(_l("Ends at"), validators=[Optional()])
 
-    def for_event(self, event: Event) -> MoveForm:
-        if not self.is_submitted():
-            local = zone(event.series.timezone)
-            start, end = event.start.astimezone(local), event.end.astimezone(local)
-            self.date.data, self.start_time.data = start.date(), start.time()
-            self.end_time.data = end.time()
-        return self
+    def current_values(self, event: Event) -> dict:
+        local = zone(event.series.timezone)
+        start, end = event.start.astimezone(local), event.end.astimezone(local)
+        return {"date": start.date(), "start_time": start.time(), "end_time": end.time()}
 
     def instants(self, event: Event) -> tuple[datetime, datetime | None]:
         """Wall-clock date and times in the series' zone; an end before the start is on the
@@ -129,19 +156,19 @@ class MoveForm(FlaskForm):
         return start, end
 
 
-class EditForm(FlaskForm):
+class EditForm(OccurrenceForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=NOTE)
     notes = TextAreaField(_l("Notes"), validators=NOTE)
 
-    def for_event(self, event: Event) -> EditForm:
-        if not self.is_submitted():
-            self.title.data = event.display_title
-            self.location.data = event.display_location
-            self.description.data = event.description
-            self.notes.data = event.notes
-        return self
+    def current_values(self, event: Event) -> dict:
+        return {
+            "title": event.display_title,
+            "location": event.display_location,
+            "description": event.description,
+            "notes": event.notes,
+        }
 
 
 OUTCOME_CHOICES = [

@@ -125,6 +125,11 @@ class Event(db.Model):
     attendance: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Raised by every recorded change (scheduler.history): a form opened on an older version
+    # gets the conflict page instead of overwriting the newer change. No server default in the
+    # model (the migration has one for old rows): one the ORM would read back after each
+    # INSERT would turn an import's one executemany into a statement per row.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

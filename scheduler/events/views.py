@@ -16,6 +16,8 @@ from ..calendars.models import is_imported
 from ..core.policy import can
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
+from ..history.conflicts import ConflictRow, compare, conflict_response
+from ..history.display import records_since
 from ..organisations.models import Organisation, OrganisationKind
 from ..recurrence import RuleError, describe
 from .access import awaiting_count, awaiting_events, load_event
@@ -31,6 +33,7 @@ from .forms import (
     kov_choices,
     suggested_kovs,
 )
+from .labels import display_status, status_label
 from .models import EVENT_TYPES, Event
 from .queries import EventFilter, list_events
 from .service import (
@@ -38,6 +41,7 @@ from .service import (
     cancel_occurrence,
     edit_occurrence,
     ensure_editable_by_people,
+    lock_event,
     move_occurrence,
     record_outcome,
     restore_occurrence,
@@ -153,8 +157,7 @@ FORMS = {
 
 
 def _form_for(event: Event, action: str):
-    form = FORMS[action]()
-    return form.for_event(event) if hasattr(form, "for_event") else form
+    return FORMS[action]().for_event(event)
 
 
 def _forms_for(event: Event) -> dict:
@@ -182,6 +185,11 @@ def change(event_id: int, action: str):
             for message in messages:
                 flash(f"{label.text}: {message}" if label else str(message), "error")
         return back
+    event = lock_event(event_id)  # read afresh and held: the version check cannot be overtaken
+    if event is None:
+        abort(404)
+    if form.is_stale(event.version):
+        return _conflict(event, action, form)
     try:
         _apply(event, action, form)
     except (OccurrenceError, ValueError) as error:
@@ -191,6 +199,39 @@ def change(event_id: int, action: str):
     db.session.commit()
     flash(_("Saved."))
     return back
+
+
+# The status each change leaves an event in, shown on the conflict page beside the current one.
+RESULTING_STATUS = {
+    "held": "held",
+    "not-held": "not_held",
+    "cancel": "cancelled",
+    "restore": "planned",
+}
+
+
+def _conflict(event: Event, action: str, form):
+    """The event changed since the form was opened: both versions, nothing saved."""
+    opened = form.opened_on()
+    rows = compare(form, form.current_values(event))
+    if action in RESULTING_STATUS:
+        rows.insert(
+            0,
+            ConflictRow(
+                _("Status"),
+                status_label(RESULTING_STATUS[action]),
+                status_label(display_status(event)),
+            ),
+        )
+    response = conflict_response(
+        title=event.display_title,
+        back_url=url_for("events.detail", event_id=event.id),
+        rows=rows,
+        changes=records_since(event, opened),
+        version=event.version,
+    )
+    db.session.rollback()  # let go of the row
+    return response
 
 
 def _apply(event: Event, action: str, form) -> None:

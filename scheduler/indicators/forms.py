@@ -1,5 +1,6 @@
 """Admins' forms on an indicator's page: the same changes as ``flask indicators set / revise /
-close-year``, through the same service functions."""
+close-year``, through the same service functions. The value and target forms carry the
+indicator's version: one opened before another change gets the conflict page."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..history.conflicts import VersionedForm
+
 YEARS = NumberRange(2000, 2100)
 
 
-class ManualValueForm(FlaskForm):
+class ManualValueForm(VersionedForm, FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
     value = StringField(_l("Value"), validators=[DataRequired(), Length(max=40)])
     evidence = TextAreaField(
@@ -20,7 +23,7 @@ class ManualValueForm(FlaskForm):
     as_of = DateField(_l("As of"), validators=[Optional()])
 
 
-class TargetForm(FlaskForm):
+class TargetForm(VersionedForm, FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
     value = StringField(_l("New target"), validators=[DataRequired(), Length(max=40)])
     reason = TextAreaField(

@@ -46,6 +46,9 @@ class Indicator(db.Model):
     # "year": a year's target counts that year alone; "cumulative": since the programme start.
     target_scope: Mapped[str] = mapped_column(String(16), default="year")
     note: Mapped[str | None] = mapped_column(Text)
+    # Raised by every recorded change to the indicator, its targets or its manual values
+    # (scheduler.history): the admin forms carry it to detect a stale form.
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     targets: Mapped[list[IndicatorTarget]] = relationship(
         back_populates="indicator", cascade="all, delete-orphan", order_by="IndicatorTarget.year"

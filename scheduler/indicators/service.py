@@ -47,6 +47,22 @@ def get_indicator(code: str) -> Indicator:
     return indicator
 
 
+def lock_indicator(code: str) -> Indicator:
+    """Begin a write transaction holding the indicator's row until the caller commits
+    (PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: an immediate transaction), so that a
+    version check followed by a change cannot be overtaken. Rolls back the session first."""
+    db.session.rollback()
+    if db.engine.dialect.name == "sqlite":
+        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    stmt = select(Indicator).where(Indicator.code == code).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Indicator)
+    indicator = db.session.scalar(stmt)
+    if indicator is None:
+        raise IndicatorError(f"no indicator with code {code!r}")
+    return indicator
+
+
 def parse_value(text: str | int | float | Decimal) -> Decimal:
     try:
         value = Decimal(str(text).strip().replace(",", "."))

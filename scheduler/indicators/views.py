@@ -22,9 +22,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from ..core.localized import localized
 from ..core.policy import can
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
+from ..history.conflicts import VersionedForm, compare, conflict_response
+from ..history.display import records_since
 from . import export, service
 from .evidence import Audience
 from .forms import CloseYearForm, ManualValueForm, TargetForm
@@ -109,11 +112,13 @@ def detail(code: str):
         locale=str(get_locale()),
         year=year,
         report=report,
-        admin_forms=_admin_forms(year) if can(current_user, "manage_indicators") else None,
+        admin_forms=_admin_forms(year, row.indicator)
+        if can(current_user, "manage_indicators")
+        else None,
     )
 
 
-def _admin_forms(year: int) -> dict:
+def _admin_forms(year: int, indicator) -> dict:
     forms = {
         "value": ManualValueForm(formdata=None),
         "target": TargetForm(formdata=None),
@@ -121,7 +126,45 @@ def _admin_forms(year: int) -> dict:
     }
     for form in forms.values():
         form.year.data = year
+    for form in (forms["value"], forms["target"]):
+        form.version.data = str(indicator.version)
     return forms
+
+
+def _current_values(indicator, form) -> dict:
+    """What the form's fields hold now for the indicator (for the conflict page)."""
+    year = form.year.data
+    if isinstance(form, TargetForm):
+        kind = "final" if form.final.data else "year"
+        revisions = [
+            r for r in service.target_history(indicator.code) if (r.year, r.kind) == (year, kind)
+        ]
+        return {
+            "year": year,
+            "final": form.final.data,
+            "value": indicator.target_for(year, kind),
+            "reason": revisions[-1].reason if revisions else None,
+        }
+    entries = service.manual_history(indicator.code, year)
+    latest = entries[-1] if entries else None
+    return {
+        "year": year,
+        "value": latest.value if latest else None,
+        "evidence": latest.evidence if latest else None,
+        "as_of": latest.as_of if latest else None,
+    }
+
+
+def _conflict(indicator, form):
+    response = conflict_response(
+        title=localized(indicator, "name", str(get_locale())),
+        back_url=url_for("indicators.detail", code=indicator.code, year=form.year.data),
+        rows=compare(form, _current_values(indicator, form)),
+        changes=records_since(indicator, form.opened_on()),
+        version=indicator.version,
+    )
+    db.session.rollback()  # let go of the row
+    return response
 
 
 def _admin_change(code: str | None, form_class, change):
@@ -142,6 +185,10 @@ def _admin_change(code: str | None, form_class, change):
             for message in messages:
                 flash(f"{label.text}: {message}" if label else str(message), "error")
         return redirect(back or url_for("indicators.index"), code=303)
+    if isinstance(form, VersionedForm):
+        indicator = service.lock_indicator(code)  # read afresh and held until the commit
+        if form.is_stale(indicator.version):
+            return _conflict(indicator, form)
     try:
         change(form)
         db.session.commit()

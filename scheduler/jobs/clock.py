@@ -14,6 +14,7 @@ from flask import Flask, current_app
 
 from ..core.time import utcnow
 from ..extensions import db
+from ..history.recording import acting_as
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,9 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> str | None:
         started_at, started = utcnow(), time.perf_counter()
         outcome: str | None = None
         try:
-            outcome = JOBS[name](now or started_at)
+            with acting_as(f"job: {name}", user_id=None):
+                outcome = JOBS[name](now or started_at)
+                db.session.flush()
             return outcome
         except Exception:
             log.exception("job %s failed", name)

@@ -29,6 +29,7 @@ from ..events.expansion import (
 )
 from ..events.models import Series
 from ..extensions import db
+from ..history.recording import acting_as
 from ..indicators.models import Indicator, IndicatorTarget
 from ..indicators.service import revise_target
 from ..organisations.models import Organisation, OrganisationKind, Partnership
@@ -97,13 +98,30 @@ def load_plan_file(
     document, raw = read_plan(path, **plan_limits())
     if not force:
         require_no_conflicts(document, str(path))
-    report = apply_plan(document, raw, source=str(path), now=now)
-    db.session.commit()
+    with acting_as(plan_load_label(document)):
+        report = apply_plan(document, raw, source=str(path), now=now)
+        db.session.commit()
     log.info("loaded %s: %s", path, report.summary())
     return report
 
 
+def plan_load_label(document: PlanDocument) -> str:
+    """Who the history names for a plan load's changes: "plan load 2024"."""
+    return f"plan load {document.plan.year}"
+
+
 def apply_plan(
+    document: PlanDocument, raw: dict, source: str, now: datetime | None = None
+) -> LoadReport:
+    """Bring the database to the plan; the changes are recorded as the plan load's (flush
+    before leaving, or commit inside ``acting_as(plan_load_label(document))``)."""
+    with acting_as(plan_load_label(document)):
+        report = _apply_plan(document, raw, source, now)
+        db.session.flush()
+    return report
+
+
+def _apply_plan(
     document: PlanDocument, raw: dict, source: str, now: datetime | None = None
 ) -> LoadReport:
     report = LoadReport(plan_year=document.plan.year)

@@ -17,6 +17,7 @@ from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, lock_event, record_outcome
 from ..extensions import db
+from ..history.recording import acting_as
 from ..organisations.models import Organisation, OrganisationKind
 from .dispatch import retry_failed
 from .emails import when_text
@@ -129,8 +130,9 @@ def followup(token: str):
         db.session.rollback()
         return render_template("reminders/followup.html", **context, form=form, errors=[]), 400
     try:
-        record_outcome(event, now=utcnow(), **form.values())
-        db.session.commit()
+        with acting_as(f"follow-up link ({claim.recipient})", user_id=None):
+            record_outcome(event, now=utcnow(), **form.values())
+            db.session.commit()
     except (OccurrenceError, ValueError) as error:
         db.session.rollback()
         log.info("follow-up for event %s refused: %s", event.id, error)
