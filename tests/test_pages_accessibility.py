@@ -264,6 +264,9 @@ def world(app, runner) -> World:
             at("public.city", slug="tartu", note="a partner city"),
             at("public.city", slug="elva", admin_status=404, note="a local government"),
         ],
+        "history.event": [at("history.event", event_id=moved.id, note="a moved occurrence")],
+        "history.series": [at("history.series", series_id=held.series_id)],
+        "history.indicator": [at("history.indicator", code=manual, note="values entered")],
         "series.edit": [
             at("series.edit", series_id=demo.id, note="a series around today"),
             at("series.edit", series_id=held.series_id, note="a plan series with outcomes"),

@@ -224,6 +224,7 @@ def _conflict(event: Event, action: str, form):
             ),
         )
     response = conflict_response(
+        form,
         title=event.display_title,
         back_url=url_for("events.detail", event_id=event.id),
         rows=rows,

@@ -112,6 +112,7 @@ def compare(form, current: dict[str, Any]) -> list[ConflictRow]:
 
 
 def conflict_response(
+    form,
     *,
     title: str,
     back_url: str,
@@ -121,12 +122,13 @@ def conflict_response(
     action_url: str | None = None,
 ):
     """The conflict page (409): nothing was saved. ``action_url`` (default: where the form
-    was posted) gets the re-applied form, carrying the current ``version``."""
+    was posted) gets the re-applied form (what ``form`` was sent), carrying the current
+    ``version``."""
     resubmit = [
-        (name, value)
-        for name, values in request.form.lists()
-        if name not in NOT_COMPARED
-        for value in values
+        (field.name, value)
+        for field in form
+        if field.name not in NOT_COMPARED
+        for value in (field.raw_data or ())
     ]
     return render_template(
         "history/conflict.html",

@@ -157,6 +157,7 @@ def _current_values(indicator, form) -> dict:
 
 def _conflict(indicator, form):
     response = conflict_response(
+        form,
         title=localized(indicator, "name", str(get_locale())),
         back_url=url_for("indicators.detail", code=indicator.code, year=form.year.data),
         rows=compare(form, _current_values(indicator, form)),
