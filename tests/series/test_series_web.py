@@ -225,6 +225,10 @@ def test_a_stale_form_gets_the_conflict_page_and_saves_nothing(client, world):
         client.post(f"/series/{series.id}/edit", data={**theirs, "scope": "all"}).status_code == 200
     )
     records = db.session.scalar(select(func.count(ChangeRecord.id)))
+    theirs_record = db.session.scalars(
+        select(ChangeRecord).where(ChangeRecord.action == "changed")
+    ).one()
+    assert theirs_record.version == 2  # the revision their change made
     fresh()
     response = client.post(f"/series/{series.id}/edit?lang=en", data={**mine, "scope": "all"})
     assert response.status_code == 409
