@@ -1,7 +1,7 @@
 """Stale forms: a form carries the version it was opened on; saving it over a newer change
 shows both versions and overwrites nothing.
 
-Use it in three steps (the occurrence, outcome and indicator forms do; so can any other):
+Use it in three steps (the occurrence, outcome, indicator and series forms do; so can any other):
 
 1. mix :class:`VersionedForm` into the FlaskForm (a hidden ``version`` field, rendered by
    ``hidden_tag()``) and call ``form.carry_version(obj.version)`` when showing it;

@@ -37,6 +37,7 @@ SYSTEM = "system"
 _PENDING = "history.pending"
 _ACTOR = "history.actor"
 _GATHERED = "history.gathered"
+_OWN_VERSIONS = "history.own_versions"
 
 
 @dataclass(frozen=True)
@@ -378,6 +379,9 @@ def _after_flush(session: Session, _context) -> None:
             continue
         kind = "occurrences" if item.action == "occurrences" else "object"
         key = (actor.label, actor.user_id, item.object_type, item.obj.id, kind)
+        if kind == "object" and TRACKED[type(item.obj)].own_version is not None:
+            # read when written: the object may raise its own version after the change
+            session.info.setdefault(_OWN_VERSIONS, {})[key] = item.obj
         if key in gathered:
             _merge(gathered[key], item)
             continue
@@ -422,6 +426,9 @@ def _before_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()
     gathered: dict[tuple, dict] = session.info.pop(_GATHERED, None) or {}
+    for key, obj in (session.info.pop(_OWN_VERSIONS, None) or {}).items():
+        if key in gathered:
+            gathered[key]["version"] = getattr(obj, TRACKED[type(obj)].own_version)
     now = utcnow()
     rows = [
         {**row, "changed_at": now}
@@ -435,6 +442,7 @@ def _before_commit(session: Session) -> None:
 def _transaction_end(session: Session, transaction) -> None:
     if transaction.parent is None:  # committed (and written) or rolled back: start afresh
         session.info.pop(_GATHERED, None)
+        session.info.pop(_OWN_VERSIONS, None)
 
 
 def listen(session_class: type[Session]) -> None:

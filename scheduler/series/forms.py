@@ -15,7 +15,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -35,6 +34,7 @@ from ..core.policy import can
 from ..core.vocabulary import EVENT_TYPES, LANGUAGES
 from ..events.labels import event_type_label
 from ..extensions import db
+from ..history.conflicts import VersionedForm
 from ..organisations.models import Organisation, OrganisationKind
 from ..plans.models import Activity
 from ..plans.schema import format_range, parse_pause
@@ -95,8 +95,7 @@ SCOPE_LABELS = {
 }
 
 
-class SeriesForm(FlaskForm):
-    revision = HiddenField()
+class SeriesForm(VersionedForm, FlaskForm):
     organisation = SelectField(_l("Organisation"), choices=[], validators=[DataRequired()])
     activity = SelectField(_l("Activity"), choices=[])
     event_type = SelectField(_l("Type"), choices=[], validators=[DataRequired()])
@@ -185,7 +184,7 @@ class SeriesForm(FlaskForm):
             self.is_public.data = True
             self.duration.data = 90
             return
-        self.revision.data = str(series.revision)
+        self.version.data = str(series.revision)
         self.organisation.data = str(series.organisation_id)
         self.activity.data = series.activity.code if series.activity else ""
         self.event_type.data = series.event_type
@@ -329,10 +328,8 @@ class SeriesPreviewForm(SeriesForm):
     series = IntegerField(validators=[Optional()])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(VersionedForm, FlaskForm):
     """Withdraw a series: the token and the version the page was opened on."""
-
-    revision = HiddenField()
 
 
 def organisation_choices(user, series, locale: str) -> list[SelectChoice]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, render_template, request
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,6 +21,8 @@ from ..events.expansion import spec_for
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError
 from ..extensions import db
+from ..history.conflicts import ConflictRow, compare, conflict_response, shown
+from ..history.display import records_since
 from ..recurrence import RuleError, validate
 from .definition import PreviewRequest, build_preview
 from .forms import FormProblem, SeriesForm, SeriesPreviewForm, WithdrawForm
@@ -90,7 +92,7 @@ def edit(series_id: int):
     form = SeriesForm().setup(current_user, series, occurrences)
     if not form.is_submitted() or form.preview.data:
         return _editor(form, series, preview=form.is_submitted(), occurrences=occurrences)
-    if form.revision.data != str(series.revision):
+    if form.is_stale(series.revision):
         return _conflict(series, form)
     values = _validated(form, series)
     if values is None:
@@ -126,8 +128,10 @@ def withdraw(series_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
-    if form.revision.data != str(series.revision):
-        return _conflict(series, SeriesForm().setup(current_user, series))
+    if form.is_stale(series.revision):
+        return _conflict(
+            series, form, [ConflictRow(_("Withdraw the series"), shown(True), shown(False))]
+        )
     result = withdraw_series(series)
     db.session.commit()
     flash(_("The series is withdrawn: its coming events are cancelled."))
@@ -215,59 +219,29 @@ def _editor(form, series, *, preview=False, occurrences=(), asking=False):
         series=series,
         occurrences=occurrences,
         asking=asking,
-        withdraw_form=WithdrawForm(formdata=None, revision=series.revision) if series else None,
+        withdraw_form=WithdrawForm(formdata=None, version=series.revision) if series else None,
         previewed=preview,
         **context,
     )
 
 
-def _conflict(series: Series, form: SeriesForm):
-    """Someone saved the series after this form was opened: show both versions, save nothing.
-
-    Kept in one function so that it can become the history's generic conflict page."""
-    theirs = SeriesForm(formdata=None, meta={"csrf": False}).setup(current_user, series)
-    theirs.fill(series)
-    rows = []
-    for name in (
-        "title",
-        "title_en",
-        "title_ru",
-        "description",
-        "description_en",
-        "description_ru",
-        "location",
-        "online_url",
-        "organisers",
-        "start_date",
-        "start_time",
-        "duration",
-        "rule_kind",
-        "raw_rule",
-        "weekdays",
-        "interval",
-        "pauses",
-        "holiday_policy",
-        "end_kind",
-        "until",
-        "count",
-        "rdates",
-        "exdates",
-    ):
-        saved, yours = getattr(theirs, name), getattr(form, name)
-        rows.append((saved.label.text, _shown(saved.data), _shown(yours.data)))
-    return (
-        render_template(
-            "series/conflict.html",
-            series=series,
-            rows=[row for row in rows if row[1] or row[2]],
-        ),
-        409,
+def _conflict(series: Series, form, rows: list[ConflictRow] | None = None):
+    """Someone saved the series after this form was opened: both versions, nothing saved.
+    ``rows`` default to the editor's fields, yours beside the saved ones."""
+    if rows is None:
+        saved = SeriesForm(formdata=None, meta={"csrf": False}).setup(current_user, series)
+        saved.fill(series)
+        how = {str(form.scope.label.text), str(form.occurrence.label.text)}  # not the series'
+        rows = [
+            row
+            for row in compare(form, {field.name: field.data for field in saved})
+            if row.label not in how
+        ]
+    return conflict_response(
+        form,
+        title=series.title,
+        back_url=url_for("series.edit", series_id=series.id),
+        rows=rows,
+        changes=records_since(series, form.opened_on()),
+        version=series.revision,
     )
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)

@@ -3,15 +3,18 @@ change), the stale-form conflict, withdrawing, and the preview fragment."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event, EventStatus, Series
 from scheduler.events.service import cancel_occurrence, move_occurrence, record_outcome
 from scheduler.extensions import db
+from scheduler.history.models import ChangeRecord
 from scheduler.reminders.models import Reminder
 from tests.accounts.conftest import fresh
 from tests.factories import expand, make_series
@@ -201,21 +204,62 @@ def test_saving_unchanged_controls_keeps_the_stored_rule_text(client, world):
     assert (series.rule, series.description) == (stored, "Uus kirjeldus")
 
 
+def _reapplied(page: str) -> dict:
+    """What the conflict page's "apply my version" button posts."""
+    form = page[page.index('<form method="post"', page.index('class="conflict-actions"')) :]
+    form = form[: form.index("</form>")]
+    data: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form):
+        data.setdefault(name, []).append(html.unescape(value))
+    return data
+
+
 def test_a_stale_form_gets_the_conflict_page_and_saves_nothing(client, world):
     series = make_series("tartu-stale", org=world["tartu"], bounds=None)
     db.session.commit()
     login(client, "coord@tartu.ee")
     mine = edit_form(series, title="Minu pealkiri")
     theirs = edit_form(series, title="Nende pealkiri")
+    assert mine["version"] == "1"
     assert (
         client.post(f"/series/{series.id}/edit", data={**theirs, "scope": "all"}).status_code == 200
     )
+    records = db.session.scalar(select(func.count(ChangeRecord.id)))
+    theirs_record = db.session.scalars(
+        select(ChangeRecord).where(ChangeRecord.action == "changed")
+    ).one()
+    assert theirs_record.version == 2  # the revision their change made
+    fresh()
     response = client.post(f"/series/{series.id}/edit?lang=en", data={**mine, "scope": "all"})
     assert response.status_code == 409
-    page = response.data.decode()
-    assert "Nende pealkiri" in page and "Minu pealkiri" in page
+    page = response.text
+    assert "Changed in the meantime" in page and '<html lang="en">' in page
+    assert "Your version" in page and "Current version" in page
+    assert "Minu pealkiri" in page and "Nende pealkiri" in page  # yours and the saved title
+    assert "Changes since you opened the form" in page
+    assert f'href="/series/{series.id}/edit" id="reload-current"' in page
     db.session.expire_all()
     assert series.title == "Nende pealkiri" and series.revision == 2
+    assert db.session.scalar(select(func.count(ChangeRecord.id))) == records
+
+
+def test_the_conflict_page_reapplies_your_version_over_the_saved_one(client, world):
+    series = make_series("tartu-stale", org=world["tartu"], bounds=None)
+    db.session.commit()
+    login(client, "coord@tartu.ee")
+    mine = edit_form(series, title="Minu pealkiri")
+    theirs = edit_form(series, title="Nende pealkiri", location="Narva")
+    client.post(f"/series/{series.id}/edit", data={**theirs, "scope": "all"})
+    fresh()
+    page = client.post(f"/series/{series.id}/edit", data={**mine, "scope": "all"}).text
+    again = _reapplied(page)
+    assert again["version"] == ["2"] and again["title"] == ["Minu pealkiri"]
+
+    fresh()
+    response = client.post(f"/series/{series.id}/edit", data=again)
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert (series.title, series.revision) == ("Minu pealkiri", 3)
 
 
 def _club_with_history(world):
@@ -322,7 +366,7 @@ def test_all_events_moves_the_plain_ones_and_lists_the_moved_one(client, world):
 def test_withdrawing_cancels_the_coming_events_and_keeps_the_past(client, world):
     club, past, future = _club_with_history(world)
     login(client, "coord@tartu.ee")
-    response = client.post(f"/series/{club.id}/withdraw", data={"revision": str(club.revision)})
+    response = client.post(f"/series/{club.id}/withdraw", data={"version": str(club.revision)})
     assert response.status_code == 200
     rows = events_of(club)
     assert all(
@@ -332,6 +376,28 @@ def test_withdrawing_cancels_the_coming_events_and_keeps_the_past(client, world)
     )
     assert [e.status for e in rows if e.id in (past[0].id, past[1].id)] == [EventStatus.HELD] * 2
     assert club.bound_end < today()
+
+
+def test_withdrawing_from_a_stale_page_gets_the_conflict_page_and_cancels_nothing(client, world):
+    club, _past, future = _club_with_history(world)
+    opened = str(club.revision)
+    login(client, "coord@tartu.ee")
+    changed = edit_form(club, description="Uus kirjeldus", scope="all")
+    assert client.post(f"/series/{club.id}/edit", data=changed).status_code == 200
+    fresh()
+    response = client.post(f"/series/{club.id}/withdraw?lang=en", data={"version": opened})
+    assert response.status_code == 409
+    assert "Changed in the meantime" in response.text and "Withdraw the series" in response.text
+    db.session.expire_all()
+    assert club.bound_end is None
+    assert db.session.get(Event, future[0].id).status == EventStatus.PLANNED
+
+    fresh()
+    again = _reapplied(response.text)
+    assert again["version"] == [str(club.revision)] and again.keys() <= {"version", "csrf_token"}
+    assert client.post(f"/series/{club.id}/withdraw", data=again).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Event, future[0].id).status == EventStatus.CANCELLED
 
 
 # --- preview ----------------------------------------------------------------------------
