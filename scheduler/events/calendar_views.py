@@ -30,7 +30,7 @@ from ..plans.models import Activity
 from . import views as year_views
 from .labels import status_label
 from .models import EVENT_TYPES, Event, EventStatus, Series
-from .queries import EventFilter, list_events
+from .queries import EventFilter, event_rows, events_by_id
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 28
@@ -39,6 +39,12 @@ STATUSES = ("planned", AWAITING, "held", "not_held", "cancelled")
 VIEW_LABELS = {"agenda": _l("Agenda"), "week": _l("Week"), "month": _l("Month")}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_PARAMETER = 100
+# What one page shows, so that a busy calendar (national scale: some 80 events a day) stays
+# a page: the agenda shows whole days up to AGENDA_LIMIT events (at least its first day,
+# whatever it holds) and links to the rest; a day of the week or month shows its first
+# events and links to its agenda for the others. Counts always cover every event.
+AGENDA_LIMIT = 250
+DAY_LIMITS = {"week": 12, "month": 5}
 
 
 @dataclass(frozen=True)
@@ -149,9 +155,10 @@ def _text(value: str | None) -> str | None:
 # Events
 
 
-def _events(query: CalendarQuery, start: date, end: date) -> list[Event]:
-    """Events starting in the local days ``[start, end)`` that the filter and visitor may see."""
-    events = list_events(
+def _rows(query: CalendarQuery, start: date, end: date) -> list:
+    """(id, start, end, status) of the events starting in the local days ``[start, end)``
+    that the filter and visitor may see, in time order."""
+    rows = event_rows(
         EventFilter(
             start=start,
             end=end,
@@ -165,13 +172,49 @@ def _events(query: CalendarQuery, start: date, end: date) -> list[Event]:
     )
     if query.status:
         now = utcnow()
-        events = [e for e in events if shown_status(e, now) == query.status]
-    return events
+        rows = [row for row in rows if shown_status(row, now) == query.status]
+    return rows
+
+
+class DayEvents(list):
+    """The events shown for a day; ``total`` counts all of that day's, ``more`` those not
+    shown."""
+
+    def __init__(self, events, total: int | None = None):
+        super().__init__(events)
+        self.total = len(self) if total is None else total
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
+
+
+def _days_capped(rows: list, limit: int) -> dict[date, DayEvents]:
+    """Each local day's first ``limit`` events (loaded), with the day's total."""
+    by_day = {day: list(items) for day, items in groupby(rows, key=_local_day)}
+    shown = events_by_id([row.id for items in by_day.values() for row in items[:limit]])
+    loaded = {event.id: event for event in shown}
+    return {
+        day: DayEvents([loaded[row.id] for row in items[:limit]], total=len(items))
+        for day, items in by_day.items()
+    }
+
+
+def _whole_days(rows: list, limit: int) -> list:
+    """The leading rows that fill whole days up to ``limit`` (at least the first day)."""
+    taken: list = []
+    for _day, items in groupby(rows, key=_local_day):
+        items = list(items)
+        if taken and len(taken) + len(items) > limit:
+            break
+        taken.extend(items)
+    return taken
 
 
 def shown_status(event: Event, now: datetime | None = None) -> str:
     """The status a page shows: an event that has ended and is still planned awaits its
-    outcome (derived for display, never stored)."""
+    outcome (derived for display, never stored). ``event`` may be a row of its status and
+    end."""
     if event.status == EventStatus.PLANNED and event.end <= (now or utcnow()):
         return AWAITING
     return event.status.value
@@ -185,8 +228,8 @@ def _local_day(event: Event) -> date:
     return event.start.astimezone(zone(DEFAULT_TZ)).date()
 
 
-def _by_day(events: list[Event]) -> list[tuple[date, list[Event]]]:
-    return [(day, list(items)) for day, items in groupby(events, key=_local_day)]
+def _by_day(events: list[Event]) -> list[tuple[date, DayEvents]]:
+    return [(day, DayEvents(items)) for day, items in groupby(events, key=_local_day)]
 
 
 # The three views
@@ -194,13 +237,17 @@ def _by_day(events: list[Event]) -> list[tuple[date, list[Event]]]:
 
 def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
     end = day + timedelta(days=AGENDA_DAYS)
-    events = _events(query, day, end)
-    days = _by_day(events)
-    if day <= today < end and today not in dict(days):
-        days = sorted([*days, (today, [])], key=lambda pair: pair[0])  # today is always shown
+    rows = _rows(query, day, end)
+    shown = _whole_days(rows, AGENDA_LIMIT)
+    days = _by_day(events_by_id([row.id for row in shown]))
+    rest = _local_day(rows[len(shown)]) if len(shown) < len(rows) else None
+    if day <= today < (rest or end) and today not in dict(days):
+        days = sorted([*days, (today, DayEvents([]))], key=lambda pair: pair[0])  # today shown
     return {
         "days": days,
-        "count": len(events),
+        "count": len(rows),
+        "more_url": query.url(day=rest) if rest else None,
+        "more_day": rest,
         "period": _("%(start)s – %(end)s", start=_long(day), end=_long(end - timedelta(days=1))),
         "prev_url": query.url(day=_clamp(day - timedelta(days=AGENDA_DAYS))),
         "next_url": query.url(day=_clamp(end)),
@@ -210,14 +257,14 @@ def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
 def _week(query: CalendarQuery, day: date) -> dict:
     monday = day - timedelta(days=day.weekday())
     end = monday + timedelta(days=7)
-    events = _events(query, monday, end)
-    by_day = dict(_by_day(events))
+    rows = _rows(query, monday, end)
+    by_day = _days_capped(rows, DAY_LIMITS["week"])
     return {
         "days": [
-            (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), []))
+            (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), DayEvents([])))
             for i in range(7)
         ],
-        "count": len(events),
+        "count": len(rows),
         "period": _("%(start)s – %(end)s", start=_long(monday), end=_long(end - timedelta(days=1))),
         "prev_url": query.url(day=_clamp(monday - timedelta(days=7))),
         "next_url": query.url(day=_clamp(end)),
@@ -228,18 +275,18 @@ def _month(query: CalendarQuery, day: date, today: date) -> dict:
     first = day.replace(day=1)
     next_first = _add_months(first, 1)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    events = _events(query, weeks[0][0], weeks[-1][-1] + timedelta(days=1))
-    by_day = dict(_by_day(events))
+    rows = _rows(query, weeks[0][0], weeks[-1][-1] + timedelta(days=1))
+    by_day = _days_capped(rows, DAY_LIMITS["month"])
     locale = get_locale()
     return {
-        "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        "weeks": [[(d, by_day.get(d, DayEvents([]))) for d in week] for week in weeks],
         "month_first": first,
         "weekday_names": [
             (locale.days["format"]["wide"][i], locale.days["format"]["abbreviated"][i])
             for i in range(7)
         ],
-        "days": [(d, items) for d, items in _by_day(events) if d.month == first.month],
-        "count": sum(len(items) for d, items in by_day.items() if d.month == first.month),
+        "days": [(d, items) for d, items in sorted(by_day.items()) if d.month == first.month],
+        "count": sum(items.total for d, items in by_day.items() if d.month == first.month),
         "period": format_date(first, "LLLL y"),
         "prev_url": query.url(day=_clamp(_add_months(first, -1))),
         "next_url": query.url(day=_clamp(next_first)),

@@ -93,6 +93,9 @@ class Event(db.Model):
     __table_args__ = (
         UniqueConstraint("series_id", "original_start"),
         Index("ix_event_start", "start"),
+        # the awaiting-outcome worklist: past events still planned (count), oldest first
+        Index("ix_event_status_end", "status", "end"),
+        Index("ix_event_status_start", "status", "start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,16 +35,17 @@ class EventFilter:
 
 
 def events_statement(event_filter: EventFilter):
-    stmt = (
-        select(Event)
-        .join(Event.series)
-        .options(
-            joinedload(Event.series).joinedload(Series.organisation),
-            joinedload(Event.series).joinedload(Series.activity),
-            selectinload(Event.participants),
-        )
-        .order_by(Event.start, Event.id)
+    stmt = select(Event).options(
+        joinedload(Event.series).joinedload(Series.organisation),
+        joinedload(Event.series).joinedload(Series.activity),
+        selectinload(Event.participants),
     )
+    return _filtered(stmt, event_filter).order_by(Event.start, Event.id)
+
+
+def _filtered(stmt, event_filter: EventFilter):
+    """``stmt`` (selecting from events) restricted to the filter's window and columns."""
+    stmt = stmt.join(Event.series)
     start, end = event_filter.window()
     if start is not None:
         stmt = stmt.where(Event.start >= start)
@@ -75,3 +76,42 @@ def list_events(event_filter: EventFilter) -> list[Event]:
         wanted = event_filter.organiser.lower()
         events = [e for e in events if wanted in [o.lower() for o in e.series.organisers or []]]
     return events
+
+
+def _series_matches(event_filter: EventFilter, languages, organisers) -> bool:
+    if event_filter.language and event_filter.language not in (languages or []):
+        return False
+    if event_filter.organiser:
+        wanted = event_filter.organiser.lower()
+        return wanted in [o.lower() for o in organisers or []]
+    return True
+
+
+def event_rows(event_filter: EventFilter) -> list:
+    """``(id, start, end, status)`` rows of the events :func:`list_events` returns, in the same
+    order, without building objects: a page counts them all and loads only those it shows.
+    Working language and organiser (JSON columns) are matched on the series, in Python."""
+    stmt = _filtered(select(Event.id, Event.start, Event.end, Event.status), event_filter)
+    if event_filter.language or event_filter.organiser:
+        series = db.session.execute(select(Series.id, Series.languages, Series.organisers))
+        wanted = [sid for sid, langs, orgs in series if _series_matches(event_filter, langs, orgs)]
+        stmt = stmt.where(Event.series_id.in_(wanted))
+    return db.session.execute(stmt.order_by(Event.start, Event.id)).all()
+
+
+def events_by_id(ids: list[int]) -> list[Event]:
+    """The events with these ids in time order, each series (with its organisation and
+    activity) loaded once rather than joined into every row."""
+    if not ids:
+        return []
+    series = selectinload(Event.series)
+    stmt = (
+        select(Event)
+        .where(Event.id.in_(ids))
+        .options(
+            series.joinedload(Series.organisation),
+            series.joinedload(Series.activity),
+        )
+        .order_by(Event.start, Event.id)
+    )
+    return list(db.session.scalars(stmt))
