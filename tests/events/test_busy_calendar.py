@@ -108,9 +108,7 @@ def test_a_day_busier_than_the_agenda_limit_is_shown_whole(app, client, monkeypa
     assert '<a href="/?date=2024-03-14">More events from 14 March 2024</a>' in html
 
 
-@pytest.mark.parametrize(
-    ("lang", "more"), [("et", "veel 15 sündmust"), ("ru", "ещё 15 событий")]
-)
+@pytest.mark.parametrize(("lang", "more"), [("et", "veel 15 sündmust"), ("ru", "ещё 15 событий")])
 def test_the_more_link_speaks_estonian_and_russian(busy_day, client, lang, more):
     html = _page(client, f"/?view=month&date=2024-03-01&lang={lang}")
     assert more in _cell(html, BUSY_DAY)
