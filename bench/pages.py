@@ -5,16 +5,18 @@
 
 For each size — ``--events`` (national scale, default 200,000) and a tenth of it — builds
 the data set of ``bench/report.py`` (events over 2023–2029 with outcomes, 120 series of the
-implementer and five partners) in a scratch database, adds an admin and a coordinator of
-``tartu``, serves the app in its own process with gunicorn (one preloaded gthread worker,
-as in production) or waitress, signs both in, and times sequential GETs of every page in
-``PAGES`` (the median of ``--repeat`` after two warm-up requests). A page that answers 404
-is printed as "skipped (not on this branch)". ``/api/events`` is also timed with
-``If-None-Match`` (a 304) against its full answer.
+implementer and five partners) in a database of its own, adds an admin and a coordinator of
+``tartu``, and serves it in a process of its own with gunicorn (one preloaded gthread
+worker, as in production) or waitress. Then it signs both people in on both servers and
+times sequential GETs of every page in ``PAGES``: per page the median of ``--repeat`` GETs
+after two warm-up ones, the two sizes taking turns so that a change in the machine's load
+falls on both alike. A page that answers 404 is printed as "skipped (not on this branch)".
+``/api/events`` is also timed with ``If-None-Match`` (a 304) against its full answer.
 
-The default database is an SQLite file in a temporary folder. For PostgreSQL give
+The default databases are SQLite files in a temporary folder. For PostgreSQL give
 ``--database postgresql+psycopg://postgres@127.0.0.1:5432/test --schema bench_pages``: the
-schema is created if needed and its tables are dropped and rebuilt for each size.
+schemas ``bench_pages_tenth`` and ``bench_pages_full`` are created if needed and their
+tables dropped and rebuilt.
 
 Timings are printed, never asserted; CI does not run this. Last line: ``key=value`` pairs
 with ``growth`` (the worst national ÷ tenth median over the pages; target ≤ 1.3),
@@ -87,17 +89,21 @@ def app_config(database: str) -> dict:
     }
 
 
-def database_url(args) -> str:
-    if args.database.startswith("postgresql") and args.schema:
-        import sqlalchemy as sa
+def database_url(args, suffix: str) -> str:
+    """The database of one size: a file (SQLite) or a schema (PostgreSQL) of its own."""
+    if args.database is None:
+        return f"sqlite:///{args.folder / f'bench-{suffix}.sqlite'}"
+    if not args.database.startswith("postgresql"):
+        return args.database.replace(".sqlite", f"-{suffix}.sqlite")
+    import sqlalchemy as sa
 
-        engine = sa.create_engine(args.database)
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{args.schema}"'))
-        engine.dispose()
-        separator = "&" if "?" in args.database else "?"
-        return f"{args.database}{separator}options=-csearch_path%3D{args.schema}"
-    return args.database
+    schema = f"{args.schema or 'bench_pages'}_{suffix}"
+    engine = sa.create_engine(args.database)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in args.database else "?"
+    return f"{args.database}{separator}options=-csearch_path%3D{schema}"
 
 
 def build(database: str, size: int, seed: int) -> int:
@@ -243,56 +249,59 @@ def signed_in(base: str, who: str):
     return session
 
 
-def timed(session, url: str, repeat: int, headers: dict | None = None, expect: int = 200):
-    """Median milliseconds of ``repeat`` GETs (after two warm-up ones); None for a 404."""
-    for _ in range(2):
-        response = session.get(url, headers=headers, allow_redirects=False)
-        if response.status_code == 404:
-            return None
-        if response.status_code != expect:
-            raise RuntimeError(f"GET {url}: {response.status_code}, expected {expect}")
-    samples = []
+def timed(sessions: dict, urls: dict, repeat: int, headers=None, expect: int = 200) -> dict:
+    """Median milliseconds per size of ``repeat`` GETs of its url (with its ``headers``), the
+    sizes taking turns (so that a change in the machine's load falls on both alike), after
+    two warm-up GETs each; None for a 404."""
+    headers = headers or dict.fromkeys(urls)
+    for size, url in urls.items():
+        for _ in range(2):
+            response = sessions[size].get(url, headers=headers[size], allow_redirects=False)
+            if response.status_code == 404:
+                return dict.fromkeys(urls)
+            if response.status_code != expect:
+                raise RuntimeError(f"GET {url}: {response.status_code}, expected {expect}")
+    samples: dict = {size: [] for size in urls}
     for _ in range(repeat):
-        started = time.perf_counter()
-        response = session.get(url, headers=headers, allow_redirects=False)
-        samples.append(time.perf_counter() - started)
-        if response.status_code != expect:
-            raise RuntimeError(f"GET {url}: {response.status_code}, expected {expect}")
-    return statistics.median(samples) * 1000
+        for size, url in urls.items():
+            started = time.perf_counter()
+            response = sessions[size].get(url, headers=headers[size], allow_redirects=False)
+            samples[size].append(time.perf_counter() - started)
+            if response.status_code != expect:
+                raise RuntimeError(f"GET {url}: {response.status_code}, expected {expect}")
+    return {size: statistics.median(values) * 1000 for size, values in samples.items()}
 
 
-def measure(base: str, event_id: int, repeat: int) -> dict[str, float | None]:
-    sessions = {who: signed_in(base, who) for who in {page.who for page in PAGES}}
-    results: dict[str, float | None] = {}
+def measure(servers: dict, repeat: int) -> dict[int, dict[str, float | None]]:
+    """``servers``: size -> (base URL, public event id). Results per size and page."""
+    sessions = {
+        who: {size: signed_in(base, who) for size, (base, _event) in servers.items()}
+        for who in {page.who for page in PAGES}
+    }
+    results: dict[int, dict[str, float | None]] = {size: {} for size in servers}
     for page in PAGES:
-        url = base + page.path.format(event=event_id)
-        results[page.name] = timed(sessions[page.who], url, repeat)
+        urls = {
+            size: base + page.path.format(event=event) for size, (base, event) in servers.items()
+        }
+        for size, value in timed(sessions[page.who], urls, repeat).items():
+            results[size][page.name] = value
+        print(f"  {page.name:<22} " + "  ".join(_shown(results[s][page.name]) for s in servers))
     api = next(page for page in PAGES if page.name == API)
-    first = sessions[api.who].get(base + api.path)
-    if first.status_code == 200 and first.headers.get("ETag"):
-        results["api_events_304"] = timed(
-            sessions[api.who],
-            base + api.path,
-            repeat,
-            headers={"If-None-Match": first.headers["ETag"]},
-            expect=304,
-        )
+    urls = {size: base + api.path for size, (base, _event) in servers.items()}
+    etags = {
+        size: sessions[api.who][size].get(url).headers.get("ETag") for size, url in urls.items()
+    }
+    if all(etags.values()):
+        conditional = {size: {"If-None-Match": etag} for size, etag in etags.items()}
+        timings = timed(sessions[api.who], urls, repeat, headers=conditional, expect=304)
+        for size, value in timings.items():
+            results[size]["api_events_304"] = value
+        print(f"  {'api_events_304':<22} " + "  ".join(_shown(timings[s]) for s in servers))
     return results
 
 
-def run_size(database: str, size: int, args, folder: Path) -> dict[str, float | None]:
-    started = time.perf_counter()
-    event_id = build(database, size, args.seed)
-    print(f"built {size} events in {time.perf_counter() - started:.0f} s", flush=True)
-    process, port = start_server(database, args.server, folder)
-    try:
-        results = measure(f"http://127.0.0.1:{port}", event_id, args.repeat)
-    finally:
-        stop_server(process)
-    for name, value in results.items():
-        shown = "skipped (not on this branch)" if value is None else f"{value:8.1f} ms"
-        print(f"{size:>7}  {name:<22} {shown}", flush=True)
-    return results
+def _shown(value: float | None) -> str:
+    return "skipped (not on this branch)" if value is None else f"{value:9.1f} ms"
 
 
 def summary(small: dict, large: dict, backend: str, sizes: tuple[int, int]) -> str:
@@ -302,13 +311,35 @@ def summary(small: dict, large: dict, backend: str, sizes: tuple[int, int]) -> s
         if small[name] and large.get(name) and name != "api_events_304"
     }
     worst = max(ratios, key=ratios.get)
-    line = [f"backend={backend}", f"events={sizes[1]}", f"tenth={sizes[0]}"]
-    line.append(f"worst={worst}")
+    line = [f"backend={backend}", f"events={sizes[1]}", f"tenth={sizes[0]}", f"worst={worst}"]
     if large.get("api_events_304") and large.get(API):
         line.append(f"api_304_ratio={large['api_events_304'] / large[API]:.3f}")
     line.append(f"month_p50_ms={large[MONTH]:.1f}")
     line.append(f"growth={ratios[worst]:.2f}")
     return " ".join(line)
+
+
+def run(args) -> None:
+    sizes = (max(1, args.events // 10), args.events)
+    databases = {sizes[0]: database_url(args, "tenth"), sizes[1]: database_url(args, "full")}
+    servers, processes = {}, []
+    try:
+        for size, database in databases.items():
+            started = time.perf_counter()
+            event_id = build(database, size, args.seed)
+            print(f"built {size} events in {time.perf_counter() - started:.0f} s", flush=True)
+            folder = args.folder / str(size)
+            folder.mkdir()
+            process, port = start_server(database, args.server, folder)
+            processes.append(process)
+            servers[size] = (f"http://127.0.0.1:{port}", event_id)
+        print(f"  {'page':<22} " + "  ".join(f"{size:>9} ev" for size in sizes), flush=True)
+        results = measure(servers, args.repeat)
+    finally:
+        for process in processes:
+            stop_server(process)
+    backend = databases[sizes[1]].split(":", 1)[0].split("+", 1)[0]
+    print(summary(results[sizes[0]], results[sizes[1]], backend, sizes))
 
 
 def main() -> None:
@@ -326,14 +357,8 @@ def main() -> None:
         serve(args.database, args.port, args.server)
         return
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as name:
-        folder = Path(name)
-        args.database = args.database or f"sqlite:///{folder / 'bench.sqlite'}"
-        database = database_url(args)
-        backend = database.split(":", 1)[0].split("+", 1)[0]
-        sizes = (max(1, args.events // 10), args.events)
-        small = run_size(database, sizes[0], args, folder)
-        large = run_size(database, sizes[1], args, folder)
-    print(summary(small, large, backend, sizes))
+        args.folder = Path(name)
+        run(args)
 
 
 if __name__ == "__main__":
