@@ -1,7 +1,7 @@
 """events: indexes for the awaiting-outcome worklist and its count in the header
 
-(status, end) finds the past events still planned without reading the others; (status,
-start) gives the worklist's oldest-first page without sorting all of them.
+(status, end, series_id) counts the past events still planned, in anyone's scope, from the
+index alone; (status, start) gives the worklist's oldest-first page without sorting them.
 
 Revision ID: 0015
 Revises: 0010
@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index("ix_event_status_end", "event", ["status", "end"])
+    op.create_index("ix_event_status_end", "event", ["status", "end", "series_id"])
     op.create_index("ix_event_status_start", "event", ["status", "start"])
 
 

@@ -11,6 +11,7 @@ signed-in people.
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -23,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..core.time import DEFAULT_TZ, local_midnight, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from ..plans.models import Activity
@@ -156,8 +157,8 @@ def _text(value: str | None) -> str | None:
 
 
 def _rows(query: CalendarQuery, start: date, end: date) -> list:
-    """(id, start, end, status) of the events starting in the local days ``[start, end)``
-    that the filter and visitor may see, in time order."""
+    """(id, start) of the events starting in the local days ``[start, end)`` that the filter
+    and visitor may see, in time order."""
     rows = event_rows(
         EventFilter(
             start=start,
@@ -168,7 +169,8 @@ def _rows(query: CalendarQuery, start: date, end: date) -> list:
             language=query.language,
             organiser=current_user.email if query.mine else None,
             public_only=not current_user.is_authenticated,
-        )
+        ),
+        with_status=bool(query.status),
     )
     if query.status:
         now = utcnow()
@@ -189,9 +191,16 @@ class DayEvents(list):
         return self.total - len(self)
 
 
-def _days_capped(rows: list, limit: int) -> dict[date, DayEvents]:
+def _day_of(first: date, days: int):
+    """``row -> local day`` for rows starting in the ``days`` local days from ``first``: a
+    look-up among the days' starting instants (a page sorts thousands of rows into days)."""
+    midnights = [local_midnight(first + timedelta(days=i), DEFAULT_TZ) for i in range(days + 1)]
+    return lambda row: first + timedelta(days=bisect_right(midnights, row.start) - 1)
+
+
+def _days_capped(rows: list, limit: int, day_of) -> dict[date, DayEvents]:
     """Each local day's first ``limit`` events (loaded), with the day's total."""
-    by_day = {day: list(items) for day, items in groupby(rows, key=_local_day)}
+    by_day = {day: list(items) for day, items in groupby(rows, key=day_of)}
     shown = events_by_id([row.id for items in by_day.values() for row in items[:limit]])
     loaded = {event.id: event for event in shown}
     return {
@@ -200,10 +209,10 @@ def _days_capped(rows: list, limit: int) -> dict[date, DayEvents]:
     }
 
 
-def _whole_days(rows: list, limit: int) -> list:
+def _whole_days(rows: list, limit: int, day_of) -> list:
     """The leading rows that fill whole days up to ``limit`` (at least the first day)."""
     taken: list = []
-    for _day, items in groupby(rows, key=_local_day):
+    for _day, items in groupby(rows, key=day_of):
         items = list(items)
         if taken and len(taken) + len(items) > limit:
             break
@@ -238,9 +247,10 @@ def _by_day(events: list[Event]) -> list[tuple[date, DayEvents]]:
 def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
     end = day + timedelta(days=AGENDA_DAYS)
     rows = _rows(query, day, end)
-    shown = _whole_days(rows, AGENDA_LIMIT)
+    day_of = _day_of(day, AGENDA_DAYS)
+    shown = _whole_days(rows, AGENDA_LIMIT, day_of)
     days = _by_day(events_by_id([row.id for row in shown]))
-    rest = _local_day(rows[len(shown)]) if len(shown) < len(rows) else None
+    rest = day_of(rows[len(shown)]) if len(shown) < len(rows) else None
     if day <= today < (rest or end) and today not in dict(days):
         days = sorted([*days, (today, DayEvents([]))], key=lambda pair: pair[0])  # today shown
     return {
@@ -258,7 +268,7 @@ def _week(query: CalendarQuery, day: date) -> dict:
     monday = day - timedelta(days=day.weekday())
     end = monday + timedelta(days=7)
     rows = _rows(query, monday, end)
-    by_day = _days_capped(rows, DAY_LIMITS["week"])
+    by_day = _days_capped(rows, DAY_LIMITS["week"], _day_of(monday, 7))
     return {
         "days": [
             (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), DayEvents([])))
@@ -276,7 +286,7 @@ def _month(query: CalendarQuery, day: date, today: date) -> dict:
     next_first = _add_months(first, 1)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     rows = _rows(query, weeks[0][0], weeks[-1][-1] + timedelta(days=1))
-    by_day = _days_capped(rows, DAY_LIMITS["month"])
+    by_day = _days_capped(rows, DAY_LIMITS["month"], _day_of(weeks[0][0], 7 * len(weeks)))
     locale = get_locale()
     return {
         "weeks": [[(d, by_day.get(d, DayEvents([]))) for d in week] for week in weeks],

@@ -93,8 +93,9 @@ class Event(db.Model):
     __table_args__ = (
         UniqueConstraint("series_id", "original_start"),
         Index("ix_event_start", "start"),
-        # the awaiting-outcome worklist: past events still planned (count), oldest first
-        Index("ix_event_status_end", "status", "end"),
+        # the awaiting-outcome worklist: past events still planned, counted from the index
+        # alone (series_id: the scope of a coordinator or organiser), and oldest first
+        Index("ix_event_status_end", "status", "end", "series_id"),
         Index("ix_event_status_start", "status", "start"),
     )
 

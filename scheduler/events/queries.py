@@ -87,11 +87,15 @@ def _series_matches(event_filter: EventFilter, languages, organisers) -> bool:
     return True
 
 
-def event_rows(event_filter: EventFilter) -> list:
-    """``(id, start, end, status)`` rows of the events :func:`list_events` returns, in the same
-    order, without building objects: a page counts them all and loads only those it shows.
-    Working language and organiser (JSON columns) are matched on the series, in Python."""
-    stmt = _filtered(select(Event.id, Event.start, Event.end, Event.status), event_filter)
+def event_rows(event_filter: EventFilter, *, with_status: bool = False) -> list:
+    """``(id, start)`` rows (``with_status``: ``(id, start, end, status)``) of the events
+    :func:`list_events` returns, in the same order, without building objects: a page counts
+    them all and loads only those it shows. Working language and organiser (JSON columns)
+    are matched on the series, in Python."""
+    columns = (
+        (Event.id, Event.start, Event.end, Event.status) if with_status else (Event.id, Event.start)
+    )
+    stmt = _filtered(select(*columns), event_filter)
     if event_filter.language or event_filter.organiser:
         series = db.session.execute(select(Series.id, Series.languages, Series.organisers))
         wanted = [sid for sid, langs, orgs in series if _series_matches(event_filter, langs, orgs)]
