@@ -11,7 +11,6 @@ signed-in people.
 from __future__ import annotations
 
 import calendar
-from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -22,7 +21,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..core.time import DEFAULT_TZ, local_midnight, utcnow, zone
 from ..extensions import db
@@ -31,7 +30,7 @@ from ..plans.models import Activity
 from . import views as year_views
 from .labels import status_label
 from .models import EVENT_TYPES, Event, EventStatus, Series
-from .queries import EventFilter, event_rows, events_by_id
+from .queries import EventFilter, day_counts, events_by_id, first_of_each_day, window_select
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 28
@@ -156,26 +155,35 @@ def _text(value: str | None) -> str | None:
 # Events
 
 
-def _rows(query: CalendarQuery, start: date, end: date) -> list:
-    """(id, start) of the events starting in the local days ``[start, end)`` that the filter
-    and visitor may see, in time order."""
-    rows = event_rows(
-        EventFilter(
-            start=start,
-            end=end,
-            org=query.org,
-            activity=query.activity,
-            event_type=query.event_type,
-            language=query.language,
-            organiser=current_user.email if query.mine else None,
-            public_only=not current_user.is_authenticated,
-        ),
-        with_status=bool(query.status),
+def _selecting(query: CalendarQuery, start: date, end: date):
+    """``(*columns) -> select`` over the events starting in the local days ``[start, end)``
+    that the filter and visitor may see."""
+    event_filter = EventFilter(
+        start=start,
+        end=end,
+        org=query.org,
+        activity=query.activity,
+        event_type=query.event_type,
+        language=query.language,
+        organiser=current_user.email if query.mine else None,
+        public_only=not current_user.is_authenticated,
     )
-    if query.status:
-        now = utcnow()
-        rows = [row for row in rows if shown_status(row, now) == query.status]
-    return rows
+    condition = _status_condition(query.status, utcnow()) if query.status else None
+
+    def stmt_for(*columns):
+        stmt = window_select(event_filter, *columns)
+        return stmt if condition is None else stmt.where(condition)
+
+    return stmt_for
+
+
+def _status_condition(status: str, now: datetime):
+    """SQL for :func:`shown_status` ``== status``."""
+    if status == AWAITING:
+        return and_(Event.status == EventStatus.PLANNED, Event.end <= now)
+    if status == EventStatus.PLANNED:
+        return and_(Event.status == EventStatus.PLANNED, Event.end > now)
+    return Event.status == EventStatus(status)
 
 
 class DayEvents(list):
@@ -191,33 +199,36 @@ class DayEvents(list):
         return self.total - len(self)
 
 
-def _day_of(first: date, days: int):
-    """``row -> local day`` for rows starting in the ``days`` local days from ``first``: a
-    look-up among the days' starting instants (a page sorts thousands of rows into days)."""
-    midnights = [local_midnight(first + timedelta(days=i), DEFAULT_TZ) for i in range(days + 1)]
-    return lambda row: first + timedelta(days=bisect_right(midnights, row.start) - 1)
+def _midnights(first: date, days: int) -> list[datetime]:
+    """The instants the local days ``first`` … ``first + days`` start at."""
+    return [local_midnight(first + timedelta(days=i), DEFAULT_TZ) for i in range(days + 1)]
 
 
-def _days_capped(rows: list, limit: int, day_of) -> dict[date, DayEvents]:
-    """Each local day's first ``limit`` events (loaded), with the day's total."""
-    by_day = {day: list(items) for day, items in groupby(rows, key=day_of)}
-    shown = events_by_id([row.id for items in by_day.values() for row in items[:limit]])
-    loaded = {event.id: event for event in shown}
+def _days_capped(stmt_for, first: date, days: int, limit: int) -> dict[date, DayEvents]:
+    """Each local day's first ``limit`` events (loaded), with the day's total; days with
+    events only."""
+    midnights = _midnights(first, days)
+    by_day: dict[date, list[Event]] = {}
+    for event in events_by_id(first_of_each_day(stmt_for, midnights, limit)):
+        by_day.setdefault(_local_day(event), []).append(event)
     return {
-        day: DayEvents([loaded[row.id] for row in items[:limit]], total=len(items))
-        for day, items in by_day.items()
+        first + timedelta(days=number): DayEvents(
+            by_day.get(first + timedelta(days=number), []), total=total
+        )
+        for number, total in enumerate(day_counts(stmt_for, midnights))
+        if total
     }
 
 
-def _whole_days(rows: list, limit: int, day_of) -> list:
-    """The leading rows that fill whole days up to ``limit`` (at least the first day)."""
-    taken: list = []
-    for _day, items in groupby(rows, key=day_of):
-        items = list(items)
-        if taken and len(taken) + len(items) > limit:
-            break
-        taken.extend(items)
-    return taken
+def _whole_days(totals: list[int], limit: int) -> int:
+    """How many leading days fill whole days up to ``limit`` events (at least the first
+    day with events)."""
+    taken = 0
+    for number, total in enumerate(totals):
+        if taken and taken + total > limit:
+            return number
+        taken += total
+    return len(totals)
 
 
 def shown_status(event: Event, now: datetime | None = None) -> str:
@@ -246,16 +257,16 @@ def _by_day(events: list[Event]) -> list[tuple[date, DayEvents]]:
 
 def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
     end = day + timedelta(days=AGENDA_DAYS)
-    rows = _rows(query, day, end)
-    day_of = _day_of(day, AGENDA_DAYS)
-    shown = _whole_days(rows, AGENDA_LIMIT, day_of)
-    days = _by_day(events_by_id([row.id for row in shown]))
-    rest = day_of(rows[len(shown)]) if len(shown) < len(rows) else None
+    totals = day_counts(_selecting(query, day, end), _midnights(day, AGENDA_DAYS))
+    shown = _whole_days(totals, AGENDA_LIMIT)
+    rest = next((day + timedelta(days=n) for n in range(shown, len(totals)) if totals[n]), None)
+    ids = db.session.scalars(_selecting(query, day, rest or end)(Event.id)).all()
+    days = _by_day(events_by_id(list(ids)))
     if day <= today < (rest or end) and today not in dict(days):
         days = sorted([*days, (today, DayEvents([]))], key=lambda pair: pair[0])  # today shown
     return {
         "days": days,
-        "count": len(rows),
+        "count": sum(totals),
         "more_url": query.url(day=rest) if rest else None,
         "more_day": rest,
         "period": _("%(start)s – %(end)s", start=_long(day), end=_long(end - timedelta(days=1))),
@@ -267,14 +278,13 @@ def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
 def _week(query: CalendarQuery, day: date) -> dict:
     monday = day - timedelta(days=day.weekday())
     end = monday + timedelta(days=7)
-    rows = _rows(query, monday, end)
-    by_day = _days_capped(rows, DAY_LIMITS["week"], _day_of(monday, 7))
+    by_day = _days_capped(_selecting(query, monday, end), monday, 7, DAY_LIMITS["week"])
     return {
         "days": [
             (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), DayEvents([])))
             for i in range(7)
         ],
-        "count": len(rows),
+        "count": sum(items.total for items in by_day.values()),
         "period": _("%(start)s – %(end)s", start=_long(monday), end=_long(end - timedelta(days=1))),
         "prev_url": query.url(day=_clamp(monday - timedelta(days=7))),
         "next_url": query.url(day=_clamp(end)),
@@ -285,8 +295,9 @@ def _month(query: CalendarQuery, day: date, today: date) -> dict:
     first = day.replace(day=1)
     next_first = _add_months(first, 1)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    rows = _rows(query, weeks[0][0], weeks[-1][-1] + timedelta(days=1))
-    by_day = _days_capped(rows, DAY_LIMITS["month"], _day_of(weeks[0][0], 7 * len(weeks)))
+    first_shown, days = weeks[0][0], 7 * len(weeks)
+    stmt_for = _selecting(query, first_shown, first_shown + timedelta(days=days))
+    by_day = _days_capped(stmt_for, first_shown, days, DAY_LIMITS["month"])
     locale = get_locale()
     return {
         "weeks": [[(d, by_day.get(d, DayEvents([]))) for d in week] for week in weeks],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.time import DEFAULT_TZ, local_midnight
@@ -87,20 +87,65 @@ def _series_matches(event_filter: EventFilter, languages, organisers) -> bool:
     return True
 
 
-def event_rows(event_filter: EventFilter, *, with_status: bool = False) -> list:
-    """``(id, start)`` rows (``with_status``: ``(id, start, end, status)``) of the events
-    :func:`list_events` returns, in the same order, without building objects: a page counts
-    them all and loads only those it shows. Working language and organiser (JSON columns)
-    are matched on the series, in Python."""
-    columns = (
-        (Event.id, Event.start, Event.end, Event.status) if with_status else (Event.id, Event.start)
-    )
-    stmt = _filtered(select(*columns), event_filter)
+def window_select(event_filter: EventFilter, *columns):
+    """``select(*columns)`` over the events :func:`list_events` returns, for a page that counts
+    them in the database and loads only those it shows. The series' conditions become a set
+    of series (working language and organiser, JSON columns, matched in Python as there),
+    so that the events are read from the (start, series_id) index alone, with no join."""
+    stmt = select(*columns).select_from(Event)
+    start, end = event_filter.window()
+    if start is not None:
+        stmt = stmt.where(Event.start >= start)
+    if end is not None:
+        stmt = stmt.where(Event.start < end)
+    if not event_filter.include_cancelled:
+        stmt = stmt.where(Event.status != EventStatus.CANCELLED)
+    series = _series_admitted(event_filter)
+    return stmt if series is None else stmt.where(Event.series_id.in_(series))
+
+
+def _series_admitted(event_filter: EventFilter):
+    """The series the filter admits: a subquery, a list of ids, or None for every series."""
+    stmt = select(Series.id)
+    if event_filter.org:
+        stmt = stmt.join(Series.organisation).where(Organisation.slug == event_filter.org)
+    if event_filter.activity:
+        code = event_filter.activity
+        stmt = stmt.join(Series.activity).where(
+            (Activity.code == code) | Activity.code.startswith(f"{code}.")
+        )
+    if event_filter.event_type:
+        stmt = stmt.where(Series.event_type == event_filter.event_type)
+    if event_filter.public_only:
+        stmt = stmt.where(Series.is_public.is_(True))
     if event_filter.language or event_filter.organiser:
-        series = db.session.execute(select(Series.id, Series.languages, Series.organisers))
-        wanted = [sid for sid, langs, orgs in series if _series_matches(event_filter, langs, orgs)]
-        stmt = stmt.where(Event.series_id.in_(wanted))
-    return db.session.execute(stmt.order_by(Event.start, Event.id)).all()
+        rows = db.session.execute(stmt.add_columns(Series.languages, Series.organisers))
+        return [sid for sid, langs, orgs in rows if _series_matches(event_filter, langs, orgs)]
+    return None if stmt.whereclause is None else stmt
+
+
+def day_counts(stmt_for, midnights: list[datetime]) -> list[int]:
+    """How many events start on each day (the days start at ``midnights``, the last one
+    ending them), in one statement of a count per day; ``stmt_for(*columns)`` selects the
+    page's events."""
+    counts = [
+        stmt_for(func.count()).where(Event.start >= start, Event.start < end).scalar_subquery()
+        for start, end in zip(midnights, midnights[1:], strict=False)
+    ]
+    return list(db.session.execute(select(*counts)).one())
+
+
+def first_of_each_day(stmt_for, midnights: list[datetime], limit: int) -> list[int]:
+    """The ids of each day's first ``limit`` events (by start, then id), in one statement."""
+    days = [
+        stmt_for(Event.id)
+        .where(Event.start >= start, Event.start < end)
+        .order_by(Event.start, Event.id)
+        .limit(limit)
+        .subquery()
+        for start, end in zip(midnights, midnights[1:], strict=False)
+    ]
+    return list(db.session.scalars(union_all(*[select(day.c.id) for day in days])))
 
 
 def events_by_id(ids: list[int]) -> list[Event]:
