@@ -36,7 +36,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -167,6 +169,7 @@ def serve(database: str, port: int, server: str) -> None:
                 "workers": 1,
                 "worker_class": "gthread",
                 "threads": 4,
+                "keepalive": 120,
                 "timeout": 600,
                 "preload_app": True,
                 "loglevel": "warning",
@@ -230,10 +233,51 @@ def free_port() -> int:
 # Clients and timing
 
 
-def signed_in(base: str, who: str):
-    import requests
+@dataclass
+class Answer:
+    status_code: int
+    headers: dict[str, str]
+    text: str
 
-    session = requests.Session()
+
+class Session:
+    """One visitor: a keep-alive connection to one server and its cookies (the standard
+    library only, so that the bench needs no tools beyond the runtime's gunicorn)."""
+
+    def __init__(self, base: str):
+        self.address = urlsplit(base)
+        self.connection = http.client.HTTPConnection(self.address.hostname, self.address.port)
+        self.cookies = SimpleCookie()
+
+    def request(self, method: str, url: str, headers=None, body=None) -> Answer:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v.value}" for k, v in self.cookies.items())
+        target = urlsplit(url)
+        path = target.path + (f"?{target.query}" if target.query else "")
+        try:
+            self.connection.request(method, path or "/", body=body, headers=sent)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.connection.close()  # the server closed an idle keep-alive connection
+            self.connection.request(method, path or "/", body=body, headers=sent)
+            response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for value in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(value)
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, text)
+
+    def get(self, url: str, headers=None) -> Answer:
+        return self.request("GET", url, headers)
+
+    def post(self, url: str, data: dict) -> Answer:
+        body = urlencode(data)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.request("POST", url, headers, body)
+
+
+def signed_in(base: str, who: str) -> Session:
+    session = Session(base)
     if who == "anonymous":
         return session
     email = USERS[who][0]
@@ -242,7 +286,6 @@ def signed_in(base: str, who: str):
     answer = session.post(
         f"{base}/account/login",
         data={"csrf_token": token.group(1) if token else "", "email": email, "password": PASSWORD},
-        allow_redirects=False,
     )
     if answer.status_code not in (302, 303):
         raise RuntimeError(f"{who} could not sign in: {answer.status_code}")
@@ -256,7 +299,7 @@ def timed(sessions: dict, urls: dict, repeat: int, headers=None, expect: int = 2
     headers = headers or dict.fromkeys(urls)
     for size, url in urls.items():
         for _ in range(2):
-            response = sessions[size].get(url, headers=headers[size], allow_redirects=False)
+            response = sessions[size].get(url, headers=headers[size])
             if response.status_code == 404:
                 return dict.fromkeys(urls)
             if response.status_code != expect:
@@ -265,7 +308,7 @@ def timed(sessions: dict, urls: dict, repeat: int, headers=None, expect: int = 2
     for _ in range(repeat):
         for size, url in urls.items():
             started = time.perf_counter()
-            response = sessions[size].get(url, headers=headers[size], allow_redirects=False)
+            response = sessions[size].get(url, headers=headers[size])
             samples[size].append(time.perf_counter() - started)
             if response.status_code != expect:
                 raise RuntimeError(f"GET {url}: {response.status_code}, expected {expect}")
@@ -289,7 +332,7 @@ def measure(servers: dict, repeat: int) -> dict[int, dict[str, float | None]]:
     api = next(page for page in PAGES if page.name == API)
     urls = {size: base + api.path for size, (base, _event) in servers.items()}
     etags = {
-        size: sessions[api.who][size].get(url).headers.get("ETag") for size, url in urls.items()
+        size: sessions[api.who][size].get(url).headers.get("etag") for size, url in urls.items()
     }
     if all(etags.values()):
         conditional = {size: {"If-None-Match": etag} for size, etag in etags.items()}

@@ -30,7 +30,7 @@ from ..plans.models import Activity
 from . import views as year_views
 from .labels import status_label
 from .models import EVENT_TYPES, Event, EventStatus, Series
-from .queries import EventFilter, day_counts, events_by_id, first_of_each_day, window_select
+from .queries import EventFilter, day_counts, events_by_id, first_of_each_day, window_selector
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 28
@@ -168,13 +168,11 @@ def _selecting(query: CalendarQuery, start: date, end: date):
         organiser=current_user.email if query.mine else None,
         public_only=not current_user.is_authenticated,
     )
-    condition = _status_condition(query.status, utcnow()) if query.status else None
-
-    def stmt_for(*columns):
-        stmt = window_select(event_filter, *columns)
-        return stmt if condition is None else stmt.where(condition)
-
-    return stmt_for
+    select_events = window_selector(event_filter)
+    if not query.status:
+        return select_events
+    condition = _status_condition(query.status, utcnow())
+    return lambda *columns: select_events(*columns).where(condition)
 
 
 def _status_condition(status: str, now: datetime):
@@ -233,8 +231,7 @@ def _whole_days(totals: list[int], limit: int) -> int:
 
 def shown_status(event: Event, now: datetime | None = None) -> str:
     """The status a page shows: an event that has ended and is still planned awaits its
-    outcome (derived for display, never stored). ``event`` may be a row of its status and
-    end."""
+    outcome (derived for display, never stored)."""
     if event.status == EventStatus.PLANNED and event.end <= (now or utcnow()):
         return AWAITING
     return event.status.value

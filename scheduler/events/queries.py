@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.time import DEFAULT_TZ, local_midnight
@@ -87,21 +88,26 @@ def _series_matches(event_filter: EventFilter, languages, organisers) -> bool:
     return True
 
 
-def window_select(event_filter: EventFilter, *columns):
-    """``select(*columns)`` over the events :func:`list_events` returns, for a page that counts
-    them in the database and loads only those it shows. The series' conditions become a set
-    of series (working language and organiser, JSON columns, matched in Python as there),
-    so that the events are read from the (start, series_id) index alone, with no join."""
-    stmt = select(*columns).select_from(Event)
+def window_selector(event_filter: EventFilter) -> Callable[..., Select]:
+    """``(*columns) -> select(*columns)`` over the events :func:`list_events` returns, for a
+    page that counts them in the database and loads only those it shows. The series'
+    conditions become a set of series, found once (working language and organiser, JSON
+    columns, matched in Python as there), so that the events are read from the
+    (start, series_id) index alone, with no join."""
     start, end = event_filter.window()
-    if start is not None:
-        stmt = stmt.where(Event.start >= start)
-    if end is not None:
-        stmt = stmt.where(Event.start < end)
-    if not event_filter.include_cancelled:
-        stmt = stmt.where(Event.status != EventStatus.CANCELLED)
     series = _series_admitted(event_filter)
-    return stmt if series is None else stmt.where(Event.series_id.in_(series))
+
+    def select_events(*columns) -> Select:
+        stmt = select(*columns).select_from(Event)
+        if start is not None:
+            stmt = stmt.where(Event.start >= start)
+        if end is not None:
+            stmt = stmt.where(Event.start < end)
+        if not event_filter.include_cancelled:
+            stmt = stmt.where(Event.status != EventStatus.CANCELLED)
+        return stmt if series is None else stmt.where(Event.series_id.in_(series))
+
+    return select_events
 
 
 def _series_admitted(event_filter: EventFilter):
