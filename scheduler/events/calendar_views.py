@@ -172,7 +172,7 @@ def _selecting(query: CalendarQuery, start: date, end: date):
     if not query.status:
         return select_events
     condition = _status_condition(query.status, utcnow())
-    return lambda *columns: select_events(*columns).where(condition)
+    return lambda *columns, **window: select_events(*columns, **window).where(condition)
 
 
 def _status_condition(status: str, now: datetime):

@@ -94,10 +94,13 @@ def window_selector(event_filter: EventFilter) -> Callable[..., Select]:
     conditions become a set of series, found once (working language and organiser, JSON
     columns, matched in Python as there), so that the events are read from the
     (start, series_id) index alone, with no join."""
-    start, end = event_filter.window()
+    window = event_filter.window()
     series = _series_admitted(event_filter)
 
-    def select_events(*columns) -> Select:
+    def select_events(*columns, between: tuple[datetime, datetime] | None = None) -> Select:
+        """``between``: instead of the filter's window, a part of it (one day): given both,
+        a database would read the index over the whole window for each part."""
+        start, end = between or window
         stmt = select(*columns).select_from(Event)
         if start is not None:
             stmt = stmt.where(Event.start >= start)
@@ -135,8 +138,8 @@ def day_counts(stmt_for, midnights: list[datetime]) -> list[int]:
     ending them), in one statement of a count per day; ``stmt_for(*columns)`` selects the
     page's events."""
     counts = [
-        stmt_for(func.count()).where(Event.start >= start, Event.start < end).scalar_subquery()
-        for start, end in zip(midnights, midnights[1:], strict=False)
+        stmt_for(func.count(), between=day).scalar_subquery()
+        for day in zip(midnights, midnights[1:], strict=False)
     ]
     return list(db.session.execute(select(*counts)).one())
 
@@ -144,12 +147,8 @@ def day_counts(stmt_for, midnights: list[datetime]) -> list[int]:
 def first_of_each_day(stmt_for, midnights: list[datetime], limit: int) -> list[int]:
     """The ids of each day's first ``limit`` events (by start, then id), in one statement."""
     days = [
-        stmt_for(Event.id)
-        .where(Event.start >= start, Event.start < end)
-        .order_by(Event.start, Event.id)
-        .limit(limit)
-        .subquery()
-        for start, end in zip(midnights, midnights[1:], strict=False)
+        stmt_for(Event.id, between=day).order_by(Event.start, Event.id).limit(limit).subquery()
+        for day in zip(midnights, midnights[1:], strict=False)
     ]
     return list(db.session.scalars(union_all(*[select(day.c.id) for day in days])))
 
