@@ -44,7 +44,7 @@ MAX_PARAMETER = 100
 # whatever it holds) and links to the rest; a day of the week or month shows its first
 # events and links to its agenda for the others. Counts always cover every event.
 AGENDA_LIMIT = 250
-DAY_LIMITS = {"week": 12, "month": 5}
+DAY_LIMITS = {"week": 8, "month": 5}
 
 
 @dataclass(frozen=True)
