@@ -81,11 +81,16 @@ def _event_org(obj) -> int | None:
     return _series_of(obj).organisation_id
 
 
+def _view_every_event(user, _obj=None) -> bool:
+    """Internal events of every organisation: admins and viewers."""
+    return _is_admin(user) or _role(user) == Role.VIEWER
+
+
 def _view_event(user, event) -> bool:
     if event is None:
         return False
     series = _series_of(event)
-    if series.is_public or _is_admin(user) or _role(user) == Role.VIEWER:
+    if series.is_public or _view_every_event(user):
         return True
     return _coordinates(user, series.organisation_id) or organises(user, event)
 
@@ -266,6 +271,7 @@ def _active(rule: Rule) -> Rule:
 
 _RULES: dict[str, Rule] = {
     "view_event": _view_event,
+    "view_every_event": _view_every_event,
     "change_event": _change_event,
     "record_outcome": _record_outcome,
     "create_series": _create_series,

@@ -42,6 +42,14 @@ def nav_count(app: Flask, endpoint: str) -> tuple[bool, int | None]:
     return counted[endpoint]
 
 
+def remember_nav_count(endpoint: str, value: int | None) -> None:
+    """A page that has just counted what its header link counts (e.g. the worklist its
+    length) hands the number on, so that the header does not count it again."""
+    if has_request_context():
+        counted = request.environ.setdefault("scheduler.nav_counts", {})
+        counted[endpoint] = (value is not None, value)
+
+
 def _counted(counter: Callable[[], int | None], endpoint: str) -> tuple[bool, int | None]:
     try:
         value = counter()

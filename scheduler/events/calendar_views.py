@@ -21,17 +21,17 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..core.policy import can
-from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..core.time import DEFAULT_TZ, local_midnight, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation, OrganisationKind
 from ..plans.models import Activity
 from . import views as year_views
 from .labels import status_label
 from .models import EVENT_TYPES, Event, EventStatus, Series
-from .queries import EventFilter, list_events
+from .queries import EventFilter, day_counts, events_by_id, first_of_each_day, window_selector
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 28
@@ -43,6 +43,12 @@ MAX_PARAMETER = 100
 # Arguments only the calendar knows: with one of them a visitor's ``/`` is the calendar
 # (bookmarks keep working); without, visitors get the public site's home.
 CALENDAR_ONLY_ARGS = frozenset(("view", "year", "date", "org", "activity", "status", "mine"))
+# What one page shows, so that a busy calendar (national scale: some 80 events a day) stays
+# a page: the agenda shows whole days up to AGENDA_LIMIT events (at least its first day,
+# whatever it holds) and links to the rest; a day of the week or month shows its first
+# events and links to its agenda for the others. Counts always cover every event.
+AGENDA_LIMIT = 250
+DAY_LIMITS = {"week": 8, "month": 5}
 
 
 @dataclass(frozen=True)
@@ -158,26 +164,87 @@ def _text(value: str | None) -> str | None:
 # Events
 
 
-def _events(query: CalendarQuery, start: date, end: date) -> list[Event]:
-    """Events starting in the local days ``[start, end)`` that the filter and visitor may see."""
-    events = list_events(
-        EventFilter(
-            start=start,
-            end=end,
-            org=query.org,
-            activity=query.activity,
-            event_type=query.event_type,
-            language=query.language,
-            organiser=current_user.email if query.mine else None,
-            public_only=not current_user.is_authenticated,
-        )
+def _selecting(query: CalendarQuery, start: date, end: date):
+    """``(*columns) -> select`` over the events starting in the local days ``[start, end)``
+    that the filter and visitor may see."""
+    event_filter = EventFilter(
+        start=start,
+        end=end,
+        org=query.org,
+        activity=query.activity,
+        event_type=query.event_type,
+        language=query.language,
+        organiser=current_user.email if query.mine else None,
+        public_only=not current_user.is_authenticated,
+        visible=_visible_series(),
     )
-    if current_user.is_authenticated:  # internal events: the policy says whose
-        events = [e for e in events if can(current_user, "view_event", e)]
-    if query.status:
-        now = utcnow()
-        events = [e for e in events if shown_status(e, now) == query.status]
-    return events
+    select_events = window_selector(event_filter)
+    if not query.status:
+        return select_events
+    condition = _status_condition(query.status, utcnow())
+    return lambda *columns, **window: select_events(*columns, **window).where(condition)
+
+
+def _visible_series():
+    """The policy per series, for signed-in people who may not see every internal event;
+    None when nothing needs checking (visitors get public events only, by the filter)."""
+    if not current_user.is_authenticated or can(current_user, "view_every_event"):
+        return None
+    return lambda series: can(current_user, "view_event", series)
+
+
+def _status_condition(status: str, now: datetime):
+    """SQL for :func:`shown_status` ``== status``."""
+    if status == AWAITING:
+        return and_(Event.status == EventStatus.PLANNED, Event.end <= now)
+    if status == EventStatus.PLANNED:
+        return and_(Event.status == EventStatus.PLANNED, Event.end > now)
+    return Event.status == EventStatus(status)
+
+
+class DayEvents(list):
+    """The events shown for a day; ``total`` counts all of that day's, ``more`` those not
+    shown."""
+
+    def __init__(self, events, total: int | None = None):
+        super().__init__(events)
+        self.total = len(self) if total is None else total
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
+
+
+def _midnights(first: date, days: int) -> list[datetime]:
+    """The instants the local days ``first`` … ``first + days`` start at."""
+    return [local_midnight(first + timedelta(days=i), DEFAULT_TZ) for i in range(days + 1)]
+
+
+def _days_capped(stmt_for, first: date, days: int, limit: int) -> dict[date, DayEvents]:
+    """Each local day's first ``limit`` events (loaded), with the day's total; days with
+    events only."""
+    midnights = _midnights(first, days)
+    by_day: dict[date, list[Event]] = {}
+    for event in events_by_id(first_of_each_day(stmt_for, midnights, limit)):
+        by_day.setdefault(_local_day(event), []).append(event)
+    return {
+        first + timedelta(days=number): DayEvents(
+            by_day.get(first + timedelta(days=number), []), total=total
+        )
+        for number, total in enumerate(day_counts(stmt_for, midnights))
+        if total
+    }
+
+
+def _whole_days(totals: list[int], limit: int) -> int:
+    """How many leading days fill whole days up to ``limit`` events (at least the first
+    day with events)."""
+    taken = 0
+    for number, total in enumerate(totals):
+        if taken and taken + total > limit:
+            return number
+        taken += total
+    return len(totals)
 
 
 def shown_status(event: Event, now: datetime | None = None) -> str:
@@ -196,8 +263,8 @@ def _local_day(event: Event) -> date:
     return event.start.astimezone(zone(DEFAULT_TZ)).date()
 
 
-def _by_day(events: list[Event]) -> list[tuple[date, list[Event]]]:
-    return [(day, list(items)) for day, items in groupby(events, key=_local_day)]
+def _by_day(events: list[Event]) -> list[tuple[date, DayEvents]]:
+    return [(day, DayEvents(items)) for day, items in groupby(events, key=_local_day)]
 
 
 # The three views
@@ -205,13 +272,18 @@ def _by_day(events: list[Event]) -> list[tuple[date, list[Event]]]:
 
 def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
     end = day + timedelta(days=AGENDA_DAYS)
-    events = _events(query, day, end)
-    days = _by_day(events)
-    if day <= today < end and today not in dict(days):
-        days = sorted([*days, (today, [])], key=lambda pair: pair[0])  # today is always shown
+    totals = day_counts(_selecting(query, day, end), _midnights(day, AGENDA_DAYS))
+    shown = _whole_days(totals, AGENDA_LIMIT)
+    rest = next((day + timedelta(days=n) for n in range(shown, len(totals)) if totals[n]), None)
+    ids = db.session.scalars(_selecting(query, day, rest or end)(Event.id)).all()
+    days = _by_day(events_by_id(list(ids)))
+    if day <= today < (rest or end) and today not in dict(days):
+        days = sorted([*days, (today, DayEvents([]))], key=lambda pair: pair[0])  # today shown
     return {
         "days": days,
-        "count": len(events),
+        "count": sum(totals),
+        "more_url": query.url(day=rest) if rest else None,
+        "more_day": rest,
         "period": _("%(start)s – %(end)s", start=_long(day), end=_long(end - timedelta(days=1))),
         "prev_url": query.url(day=_clamp(day - timedelta(days=AGENDA_DAYS))),
         "next_url": query.url(day=_clamp(end)),
@@ -221,14 +293,13 @@ def _agenda(query: CalendarQuery, day: date, today: date) -> dict:
 def _week(query: CalendarQuery, day: date) -> dict:
     monday = day - timedelta(days=day.weekday())
     end = monday + timedelta(days=7)
-    events = _events(query, monday, end)
-    by_day = dict(_by_day(events))
+    by_day = _days_capped(_selecting(query, monday, end), monday, 7, DAY_LIMITS["week"])
     return {
         "days": [
-            (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), []))
+            (monday + timedelta(days=i), by_day.get(monday + timedelta(days=i), DayEvents([])))
             for i in range(7)
         ],
-        "count": len(events),
+        "count": sum(items.total for items in by_day.values()),
         "period": _("%(start)s – %(end)s", start=_long(monday), end=_long(end - timedelta(days=1))),
         "prev_url": query.url(day=_clamp(monday - timedelta(days=7))),
         "next_url": query.url(day=_clamp(end)),
@@ -239,18 +310,19 @@ def _month(query: CalendarQuery, day: date, today: date) -> dict:
     first = day.replace(day=1)
     next_first = _add_months(first, 1)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    events = _events(query, weeks[0][0], weeks[-1][-1] + timedelta(days=1))
-    by_day = dict(_by_day(events))
+    first_shown, days = weeks[0][0], 7 * len(weeks)
+    stmt_for = _selecting(query, first_shown, first_shown + timedelta(days=days))
+    by_day = _days_capped(stmt_for, first_shown, days, DAY_LIMITS["month"])
     locale = get_locale()
     return {
-        "weeks": [[(d, by_day.get(d, [])) for d in week] for week in weeks],
+        "weeks": [[(d, by_day.get(d, DayEvents([]))) for d in week] for week in weeks],
         "month_first": first,
         "weekday_names": [
             (locale.days["format"]["wide"][i], locale.days["format"]["abbreviated"][i])
             for i in range(7)
         ],
-        "days": [(d, items) for d, items in _by_day(events) if d.month == first.month],
-        "count": sum(len(items) for d, items in by_day.items() if d.month == first.month),
+        "days": [(d, items) for d, items in sorted(by_day.items()) if d.month == first.month],
+        "count": sum(items.total for d, items in by_day.items() if d.month == first.month),
         "period": format_date(first, "LLLL y"),
         "prev_url": query.url(day=_clamp(_add_months(first, -1))),
         "next_url": query.url(day=_clamp(next_first)),

@@ -101,6 +101,12 @@ class Event(db.Model):
     __table_args__ = (
         UniqueConstraint("series_id", "original_start"),
         Index("ix_event_start", "start"),
+        # the calendar pages count each day's events from the index alone
+        Index("ix_event_start_series", "start", "series_id"),
+        # the awaiting-outcome worklist: past events still planned, counted from the index
+        # alone (series_id: the scope of a coordinator or organiser), and oldest first
+        Index("ix_event_status_end", "status", "end", "series_id"),
+        Index("ix_event_status_start", "status", "start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from ..calendars.models import is_imported
 from ..core.policy import can
 from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..core.web import remember_nav_count
 from ..extensions import db
 from ..history.conflicts import ConflictRow, compare, conflict_response
 from ..history.display import records_since
@@ -275,6 +276,7 @@ def awaiting():
     now = utcnow()
     events = awaiting_events(current_user, now)
     total = awaiting_count(current_user, now)
+    remember_nav_count("events.awaiting", total)
     form = WorklistForm()
     choices = kov_choices()
     for row in form.rows:

@@ -77,6 +77,7 @@ def test_an_organiser_is_matched_by_email_whatever_its_case():
         ("see_all_people", {Role.ADMIN}),
         ("view_plans", {Role.ADMIN, Role.COORDINATOR, Role.ORGANISER, Role.VIEWER}),
         ("manage_plans", {Role.ADMIN}),
+        ("view_every_event", {Role.ADMIN, Role.VIEWER}),
     ],
 )
 def test_pages_open_to_some_roles_only(action, allowed):
