@@ -5,13 +5,13 @@ index alone; (status, start) gives the worklist's oldest-first page without sort
 (start, series_id) counts each day's events of a calendar page, for any filter of series.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 """
 
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
