@@ -36,7 +36,7 @@ def _page(client, url: str) -> str:
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r">(?:\d\d:\d\d )?(Busy \d+ no \d\d)</a>", html)
+    return re.findall(r">(?:\d\d:\d\d )?(?:<span[^>]*>)?(Busy \d+ no \d\d)(?:</span>)?</a>", html)
 
 
 def _cell(html: str, day: date) -> str:
