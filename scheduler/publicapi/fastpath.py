@@ -75,16 +75,20 @@ class ApiFastPath:
     def forget(self) -> None:
         self.answers.clear()
 
+    def lifetime(self, now: datetime) -> float:
+        """Seconds an answer begun at ``now`` (aware) may be trusted: the TTL, but never past
+        the next local midnight, when the default window moves on a day."""
+        now = now.astimezone(zone(self.tz))
+        midnight = local_midnight(now.date() + timedelta(days=1), self.tz)
+        return min(self.ttl, (midnight - now).total_seconds())
+
     def remember(self, environ) -> None:
         """Called by a view before it reads anything: remember this request's answer, if it
         is a 200 or a 304 with an ETag, until the TTL or local midnight, whichever is first,
         unless events or series change in this process meanwhile."""
         if self.ttl <= 0:
             return
-        started = time.monotonic()
-        now = datetime.now(zone(self.tz))
-        midnight = local_midnight(now.date() + timedelta(days=1), self.tz)
-        expires = started + min(self.ttl, (midnight - now).total_seconds())
+        expires = time.monotonic() + self.lifetime(datetime.now(zone(self.tz)))
         generation = self.answers.generation
         key = fast_path_key(environ)
 

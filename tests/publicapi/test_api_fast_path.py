@@ -4,7 +4,8 @@ with the very headers Flask would send, and never once the events changed."""
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from api_helpers import YEAR_2024
@@ -155,3 +156,12 @@ def test_errors_and_unconditional_requests_always_reach_flask(client, club, reac
     assert _poll(client, "/api/events/999999", etag=etag).status_code == 404
     assert _poll(client, "/api/events/999999", etag=etag).status_code == 404
     assert len(reached) == 6
+
+
+def test_a_remembered_answer_never_outlives_the_local_day(fast):
+    tallinn = ZoneInfo("Europe/Tallinn")
+    assert fast.lifetime(datetime(2026, 3, 4, 12, 0, tzinfo=tallinn)) == 60.0
+    assert fast.lifetime(datetime(2026, 3, 4, 23, 59, 59, 500000, tzinfo=tallinn)) == 0.5
+    # midnight in Tallinn, not in UTC (22:00 UTC in winter)
+    assert fast.lifetime(datetime(2026, 3, 4, 21, 59, 30, tzinfo=ZoneInfo("UTC"))) == 30.0
+    assert fast.lifetime(datetime(2026, 3, 4, 22, 30, tzinfo=ZoneInfo("UTC"))) == 60.0
