@@ -33,6 +33,7 @@ from ..events.labels import event_type_label as type_label
 from ..events.models import Event, EventStatus, Series
 from ..events.queries import EventFilter, events_statement, list_events
 from ..extensions import db
+from .fastpath import fast_path_key
 from .folding import SeriesForFeed, fold_series
 from .ical import FeedCalendar, FeedEvent, Organizer, WrittenCalendar, safe_url, write_calendar
 from .uids import event_uid, series_uid
@@ -299,8 +300,6 @@ class FeedCache:
 
     def hot_for(self, environ):
         """The fast path's look-up: a remembered public feed for this address, or None."""
-        from .fastpath import fast_path_key
-
         return self._hot.get(fast_path_key(environ))
 
     def forget_fingerprints(self) -> None:
