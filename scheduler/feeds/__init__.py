@@ -22,8 +22,8 @@ DEFAULTS = {
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
+    from ..core.fastpath import install
     from ..core.web import add_nav_link
-    from .fastpath import FeedFastPath
     from .service import FeedCache
     from .signals import watch_commits
 
@@ -35,6 +35,6 @@ def init_app(app) -> None:
         fingerprint_ttl=float(app.config["FEEDS_FINGERPRINT_TTL"]),
     )
     app.extensions["feeds.cache"] = cache
-    app.wsgi_app = FeedFastPath(app.wsgi_app, cache)
-    watch_commits()
+    install(app, cache.hot_for)
+    watch_commits(app, cache.forget_fingerprints)
     add_nav_link(app, "feeds.index", _l("Calendar feeds"))

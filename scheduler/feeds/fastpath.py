@@ -6,7 +6,9 @@ headers until the feed's fingerprint expires (FEEDS_FINGERPRINT_TTL) or this pro
 commits a change to events or series, exactly as long as the view itself would reuse them.
 Within that time a request costs a dict look-up and the conditional checks below: no
 request object, no session, no database. Everything else (a first request, an expired
-revision, private links, other methods) goes to Flask as usual.
+revision, private links, other methods) goes to Flask as usual. The WSGI layer itself is
+shared with the open API (``scheduler/core/fastpath.py``); this module says what a hot feed
+answers.
 """
 
 from __future__ import annotations
@@ -75,22 +77,6 @@ class HotFeed:
         else:
             start_response("304 Not Modified", headers)
         return [] if head or status != 200 else [body]
-
-
-class FeedFastPath:
-    """WSGI middleware: hot public feeds from memory, everything else to the app."""
-
-    def __init__(self, wsgi_app, cache):
-        self.wsgi_app = wsgi_app
-        self.cache = cache
-
-    def __call__(self, environ, start_response):
-        method = environ.get("REQUEST_METHOD")
-        if method == "GET" or method == "HEAD":
-            hot = self.cache.hot_feed(fast_path_key(environ))
-            if hot is not None:
-                return hot.respond(environ, start_response, head=method == "HEAD")
-        return self.wsgi_app(environ, start_response)
 
 
 def fast_path_key(environ) -> tuple[str, str]:

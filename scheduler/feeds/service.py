@@ -26,12 +26,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..core.bounds import FIRST_YEAR, LAST_YEAR, is_reasonable_date
+from ..core.fastpath import HotAnswers
 from ..core.localized import localized
 from ..core.time import zone
 from ..events.labels import event_type_label as type_label
 from ..events.models import Event, EventStatus, Series
 from ..events.queries import EventFilter, events_statement, list_events
 from ..extensions import db
+from .fastpath import fast_path_key
 from .folding import SeriesForFeed, fold_series
 from .ical import FeedCalendar, FeedEvent, Organizer, WrittenCalendar, safe_url, write_calendar
 from .uids import event_uid, series_uid
@@ -226,8 +228,11 @@ class FeedCache:
     _feeds: OrderedDict = field(default_factory=OrderedDict)
     _fingerprints: dict = field(default_factory=dict)
     _building: dict = field(default_factory=dict)
-    _hot: dict = field(default_factory=dict)  # fast-path key -> fastpath.HotFeed
+    _hot: HotAnswers = field(default_factory=HotAnswers)  # fast-path key -> fastpath.HotFeed
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._hot.size = self.size
 
     def fingerprint(self, request: FeedRequest) -> Fingerprint:
         now = time.monotonic()
@@ -287,16 +292,15 @@ class FeedCache:
             known = self._fingerprints.get(request)
             if known is None or known[0] != print_:
                 return
-            if len(self._hot) > self.size * 4:
-                self._hot.clear()
             expires = known[1] + self.fingerprint_ttl
-            self._hot[key] = HotFeed(feed, tuple(headers.items()), expires)
+            self._hot.put(key, HotFeed(feed, tuple(headers.items()), expires))
 
     def hot_feed(self, key):
-        found = self._hot.get(key)
-        if found is not None and time.monotonic() < found.expires:
-            return found
-        return None
+        return self._hot.get(key)
+
+    def hot_for(self, environ):
+        """The fast path's look-up: a remembered public feed for this address, or None."""
+        return self._hot.get(fast_path_key(environ))
 
     def forget_fingerprints(self) -> None:
         with self._lock:

@@ -1,17 +1,27 @@
-"""Forget cached feed revisions as soon as this process commits a change to events or series."""
+"""Forget cached revisions as soon as this process commits a change to events or series.
+
+Every cache of answers derived from events (the feeds', the open API's fast path) registers
+its ``forget`` with :func:`watch_commits`; a commit that added, changed or deleted an
+``Event`` or ``Series`` through the session calls each of them before the next request.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _FLAG = "feeds.changed"
+_FORGETS = "feeds.forget_on_commit"  # app.extensions key: the registered callbacks
 _watching = False
 
 
-def watch_commits() -> None:
+def watch_commits(app, forget: Callable[[], None]) -> None:
+    """Call ``forget()`` after each commit of this process that changed events or series."""
     global _watching
+    app.extensions.setdefault(_FORGETS, []).append(forget)
     if _watching:
         return
     event.listen(Session, "after_flush", _note_changes)
@@ -31,9 +41,8 @@ def _note_changes(session: Session, _context) -> None:
 
 def _forget_revisions(session: Session) -> None:
     if session.info.pop(_FLAG, False) and has_app_context():
-        cache = current_app.extensions.get("feeds.cache")
-        if cache is not None:
-            cache.forget_fingerprints()
+        for forget in current_app.extensions.get(_FORGETS, ()):
+            forget()
 
 
 def _drop_note(session: Session) -> None:

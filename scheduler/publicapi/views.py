@@ -79,7 +79,8 @@ def error_response(status: int, message: str):
 
 
 def not_modified(etag: str):
-    response = current_app.response_class(status=304)
+    # the type of the full answer: a 304 carries the same headers (no page-only ones)
+    response = current_app.response_class(status=304, mimetype=JSON_MIMETYPE)
     response.headers.update(_common_headers())
     response.headers["ETag"] = etag
     return response
@@ -131,6 +132,11 @@ def api_view(view):
     return wrapper
 
 
+def _remember_answer() -> None:
+    """Let the fast path answer this address's next If-None-Match (see fastpath.py)."""
+    current_app.extensions["publicapi.fastpath"].remember(request.environ)
+
+
 def _wants(etag: str) -> bool:
     return request.if_none_match.contains_weak(etag.strip('"'))
 
@@ -141,6 +147,7 @@ def _wants(etag: str) -> bool:
 
 @api_view
 def events(language: str):
+    _remember_answer()  # before anything is read: a commit from now on forgets the answer
     config = current_app.config
     today = datetime.now(zone(service.tz())).date()
     query = parse_events_query(
@@ -198,6 +205,7 @@ def _event_or_none(event_id: str):
 
 @api_view
 def event(language: str, event_id: str):
+    _remember_answer()
     found = _event_or_none(event_id)
     if found is None:
         return error_response(404, _("There is no public event with this id."))
