@@ -351,6 +351,7 @@ def _new_link(calendar: ImportedCalendar, event: UpstreamEvent) -> ImportedSerie
         # Given, not left to the server default: a value the ORM would have to read back
         # after each INSERT turns one executemany into a statement per series.
         is_demo=False,
+        contact_public=False,
         **_series_fields(event),
     )
     db.session.add(series)
