@@ -38,7 +38,7 @@ import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,7 +55,7 @@ USERS = {  # who: (email, role, organisation slug)
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: str  # "{event}": a public upcoming event of tartu
+    path: str  # placeholders: see ``build`` ({event}, {org}, {place}, {start})
     who: str  # "admin", "coordinator" or "anonymous"
 
 
@@ -73,6 +73,16 @@ PAGES = (
     Page("city", "/city/tartu", "anonymous"),
     Page("public_event", "/events/{event}", "anonymous"),
     Page("api_events", "/api/events", "anonymous"),
+    # The series editor's live preview of a weekly club at a busy place of tartu: the next
+    # events, counts per plan year, descriptions and the clash query over the window.
+    Page(
+        "series_preview",
+        "/series/preview?organisation={org}&event_type=club&title=Klubi&location={place}"
+        "&organisers=leader%40bench.example.org&start_date={start}&start_time=18:00"
+        "&duration=90&rule_kind=weekly&interval=1&weekdays=1&ordinal=1&ordinal_weekday=1"
+        "&pauses=2027-07-01/2027-08-31&holiday_policy=skip&end_kind=never",
+        "coordinator",
+    ),
 )
 MONTH = "month"
 API = "api_events"
@@ -108,8 +118,10 @@ def database_url(args, suffix: str) -> str:
     return f"{args.database}{separator}options=-csearch_path%3D{schema}"
 
 
-def build(database: str, size: int, seed: int) -> int:
-    """The data set of bench/report.py with ``size`` events, two people; a public event id."""
+def build(database: str, size: int, seed: int) -> dict[str, str]:
+    """The data set of bench/report.py with ``size`` events and two people; the values of the
+    pages' placeholders: ``event`` a public upcoming event of tartu, ``org`` tartu's id,
+    ``place`` that event's place (URL-quoted), ``start`` today."""
     import report
     import sqlalchemy as sa
 
@@ -138,8 +150,15 @@ def build(database: str, size: int, seed: int) -> int:
             .order_by(Event.start)
             .limit(1)
         )
+        event = db.session.get(Event, event_id)
+        values = {
+            "event": str(event_id),
+            "org": str(event.series.organisation_id),
+            "place": quote(event.series.location or "Tartu"),
+            "start": utcnow().date().isoformat(),
+        }
         db.engine.dispose()
-    return event_id
+    return values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,16 +335,14 @@ def timed(sessions: dict, urls: dict, repeat: int, headers=None, expect: int = 2
 
 
 def measure(servers: dict, repeat: int) -> dict[int, dict[str, float | None]]:
-    """``servers``: size -> (base URL, public event id). Results per size and page."""
+    """``servers``: size -> (base URL, the pages' placeholders). Results per size and page."""
     sessions = {
         who: {size: signed_in(base, who) for size, (base, _event) in servers.items()}
         for who in {page.who for page in PAGES}
     }
     results: dict[int, dict[str, float | None]] = {size: {} for size in servers}
     for page in PAGES:
-        urls = {
-            size: base + page.path.format(event=event) for size, (base, event) in servers.items()
-        }
+        urls = {size: base + page.path.format(**values) for size, (base, values) in servers.items()}
         for size, value in timed(sessions[page.who], urls, repeat).items():
             results[size][page.name] = value
         print(f"  {page.name:<22} " + "  ".join(_shown(results[s][page.name]) for s in servers))
@@ -369,13 +386,13 @@ def run(args) -> None:
     try:
         for size, database in databases.items():
             started = time.perf_counter()
-            event_id = build(database, size, args.seed)
+            placeholders = build(database, size, args.seed)
             print(f"built {size} events in {time.perf_counter() - started:.0f} s", flush=True)
             folder = args.folder / str(size)
             folder.mkdir()
             process, port = start_server(database, args.server, folder)
             processes.append(process)
-            servers[size] = (f"http://127.0.0.1:{port}", event_id)
+            servers[size] = (f"http://127.0.0.1:{port}", placeholders)
         print(f"  {'page':<22} " + "  ".join(f"{size:>9} ev" for size in sizes), flush=True)
         results = measure(servers, args.repeat)
     finally:
