@@ -57,7 +57,10 @@ class Addresses:
 
 def addresses(path: str, args: dict[str, str]) -> Addresses:
     """The page in each language (``?lang=xx``), the negotiated one as ``x-default``, and
-    the canonical address: this page in the language it is shown in."""
+    the canonical address: the page as asked for. A page asked for in a language
+    (``?lang=ru``) is canonical in it; one asked for without is the negotiating
+    ``x-default`` page itself (pointing it at one of its language versions would tell search
+    engines that the x-default page and that version are one and the same)."""
     args = {key: value for key, value in sorted(args.items()) if value}
 
     def url(**extra) -> str:
@@ -66,7 +69,9 @@ def addresses(path: str, args: dict[str, str]) -> Addresses:
 
     alternates = [(code, url(lang=code)) for code in current_app.config["LANGUAGES"]]
     alternates.append(("x-default", url()))
-    return Addresses(canonical=url(lang=page_language()), alternates=alternates)
+    asked = request.args.get("lang")
+    canonical = url(lang=asked) if asked in current_app.config["LANGUAGES"] else url()
+    return Addresses(canonical=canonical, alternates=alternates)
 
 
 def public_response(html: str):

@@ -94,6 +94,18 @@ def test_one_canonical_address_and_an_alternate_per_language(world, client):
     assert f'<link rel="alternate" hreflang="x-default" href="{base}">' in page
 
 
+def test_a_page_asked_for_without_a_language_is_its_own_canonical_x_default(world, client):
+    event = events_of(world["club"])[0]
+    fresh()
+    page = client.get(f"/events/{event.id}", headers={"Accept-Language": "ru"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="ru">' in page
+    base = f"http://127.0.0.1:5000/events/{event.id}"
+    assert f'<link rel="canonical" href="{base}">' in page
+    assert f'<link rel="alternate" hreflang="x-default" href="{base}">' in page
+
+
 def test_json_ld_describes_a_planned_a_cancelled_and_a_moved_event(world, client):
     planned, cancelled, moved = events_of(world["club"])[:3]
     data = _json_ld(_get(client, f"/events/{planned.id}?lang=en"))
