@@ -14,8 +14,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
+# Our own modules, including the benchmarks' siblings (bench/pages.py imports bench/report.py).
 LOCAL_MODULES = {"scheduler", "config", "wsgi", "tests"} | {
-    p.stem for p in (ROOT / "tests").rglob("*.py")
+    p.stem for folder in ("tests", "bench") for p in (ROOT / folder).rglob("*.py")
 }
 TOOLS = {"pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "playwright", "ruff",
          "radicale", "waitress", "aiosmtpd", "recurring-ical-events"}  # fmt: skip
