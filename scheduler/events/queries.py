@@ -54,17 +54,7 @@ def _filtered(stmt, event_filter: EventFilter):
         stmt = stmt.where(Event.start >= start)
     if end is not None:
         stmt = stmt.where(Event.start < end)
-    if event_filter.org:
-        stmt = stmt.join(Series.organisation).where(Organisation.slug == event_filter.org)
-    if event_filter.activity:
-        code = event_filter.activity
-        stmt = stmt.join(Series.activity).where(
-            (Activity.code == code) | Activity.code.startswith(f"{code}.")
-        )
-    if event_filter.event_type:
-        stmt = stmt.where(Series.event_type == event_filter.event_type)
-    if event_filter.public_only:
-        stmt = stmt.where(Series.is_public.is_(True))
+    stmt = _series_conditions(stmt, event_filter)
     if not event_filter.include_cancelled:
         stmt = stmt.where(Event.status != EventStatus.CANCELLED)
     return stmt
@@ -115,9 +105,9 @@ def window_selector(event_filter: EventFilter) -> Callable[..., Select]:
     return select_events
 
 
-def _series_admitted(event_filter: EventFilter):
-    """The series the filter admits: a subquery, a list of ids, or None for every series."""
-    stmt = select(Series.id)
+def _series_conditions(stmt, event_filter: EventFilter):
+    """``stmt`` (with ``Series`` among what it selects from) restricted to the series the
+    filter's organisation, activity, type and publicity admit."""
     if event_filter.org:
         stmt = stmt.join(Series.organisation).where(Organisation.slug == event_filter.org)
     if event_filter.activity:
@@ -129,6 +119,12 @@ def _series_admitted(event_filter: EventFilter):
         stmt = stmt.where(Series.event_type == event_filter.event_type)
     if event_filter.public_only:
         stmt = stmt.where(Series.is_public.is_(True))
+    return stmt
+
+
+def _series_admitted(event_filter: EventFilter):
+    """The series the filter admits: a subquery, a list of ids, or None for every series."""
+    stmt = _series_conditions(select(Series.id), event_filter)
     if event_filter.visible is not None:
         found = db.session.scalars(select(Series).where(Series.id.in_(stmt))).all()
         return [
