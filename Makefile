@@ -32,11 +32,14 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.lock
 setup: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d scheduler/translations >/dev/null 2>&1
 
+# Links in mails, feeds and the first-admin link point at the port served, unless BASE_URL says.
+RUN_ENV = BASE_URL=$(or $(BASE_URL),http://127.0.0.1:$(PORT))
+
 run: setup
-	$(FLASK) db upgrade
-	$(FLASK) plan demo
-	$(FLASK) users first-admin-link
-	SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
+	$(RUN_ENV) $(FLASK) db upgrade
+	$(RUN_ENV) $(FLASK) plan demo
+	$(RUN_ENV) $(FLASK) users first-admin-link
+	$(RUN_ENV) SCHEDULER_EMBEDDED=1 $(FLASK) run --port $(PORT)
 
 # axe-core and ical.js, which the browser and feed tests load (package-lock.json pins them).
 $(NODE_STAMP): package.json package-lock.json
@@ -51,6 +54,7 @@ test: test-setup
 	bash .ci/prepare-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=20
 
 # gunicorn, waitress, Radicale, recurring-ical-events, aiosmtpd for bench/*.py

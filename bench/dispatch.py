@@ -33,14 +33,14 @@ from config import TestConfig  # noqa: E402
 from scheduler import create_app  # noqa: E402
 from scheduler.events.models import Event, EventStatus, Series  # noqa: E402
 from scheduler.extensions import db, mail  # noqa: E402
-from scheduler.organisations.models import Organisation, OrganisationKind  # noqa: E402
-from scheduler.reminders.dispatch import dispatch_due  # noqa: E402
-from scheduler.reminders.models import (  # noqa: E402
+from scheduler.mail.models import (  # noqa: E402
     OPEN_PREDICATE,
     Reminder,
     ReminderKind,
     ReminderStatus,
 )
+from scheduler.organisations.models import Organisation, OrganisationKind  # noqa: E402
+from scheduler.reminders.dispatch import dispatch_due  # noqa: E402
 
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 SPAN = timedelta(days=730)  # events from a year before NOW to a year after

@@ -82,6 +82,7 @@ def make_app(url: str):
 def measure(url: str, sizes: list[int], now: datetime, files: dict[int, bytes]) -> dict:
     from scheduler.calendars.importer import import_new_calendar, import_window, refresh_calendar
     from scheduler.calendars.parse import parse_calendar
+    from scheduler.events.expansion import rule_limits
     from scheduler.extensions import db
     from scheduler.organisations.models import Organisation, OrganisationKind
 
@@ -97,7 +98,8 @@ def measure(url: str, sizes: list[int], now: datetime, files: dict[int, bytes]) 
             db.session.commit()
             data = files[size]
             began = time.perf_counter()
-            parse_calendar(data, import_window(), app.config["TIMEZONE"])
+            limits = rule_limits(max_per_save=app.config["CALENDARS_MAX_OCCURRENCES"])
+            parse_calendar(data, import_window(), app.config["TIMEZONE"], limits=limits)
             parsed = time.perf_counter() - began
 
             began = time.perf_counter()

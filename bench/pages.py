@@ -165,7 +165,7 @@ def build(database: str, size: int, seed: int) -> dict[str, str]:
 # The server (a process of its own: this script with --serve)
 
 
-def serve(database: str, port: int, server: str) -> None:
+def serve(database: str, port: int, server: str, workers: int = 1) -> None:
     from scheduler import create_app
 
     application = create_app(app_config(database))
@@ -185,7 +185,7 @@ def serve(database: str, port: int, server: str) -> None:
         def load_config(self):
             settings = {
                 "bind": f"127.0.0.1:{port}",
-                "workers": 1,
+                "workers": workers,
                 "worker_class": "gthread",
                 "threads": 4,
                 "keepalive": 120,
@@ -203,7 +203,9 @@ def serve(database: str, port: int, server: str) -> None:
     Server().run()
 
 
-def start_server(database: str, server: str, folder: Path) -> tuple[subprocess.Popen, int]:
+def start_server(
+    database: str, server: str, folder: Path, workers: int = 1
+) -> tuple[subprocess.Popen, int]:
     port = free_port()
     log = folder / "server.log"
     env = {
@@ -214,7 +216,7 @@ def start_server(database: str, server: str, folder: Path) -> tuple[subprocess.P
     }
     process = subprocess.Popen(
         [sys.executable, __file__, "--serve", "--database", database]
-        + ["--port", str(port), "--server", server],
+        + ["--port", str(port), "--server", server, "--workers", str(workers)],
         env=env,
         stderr=log.open("ab"),  # one log line per request: its cost is part of the page
     )
@@ -412,9 +414,10 @@ def main() -> None:
     parser.add_argument("--schema", help="PostgreSQL: the schema to build in (created)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.database, args.port, args.server)
+        serve(args.database, args.port, args.server, args.workers)
         return
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as name:
         args.folder = Path(name)

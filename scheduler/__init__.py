@@ -9,6 +9,7 @@ package itself is called. Adding a feature touches no central list.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import pkgutil
@@ -17,7 +18,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
 
-from .extensions import babel, csrf, db, login_manager, mail, migrate
+from . import extensions
+from .extensions import babel, csrf, db, login_manager, migrate
 from .security.secret_key import ensure_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,11 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object("config.Config")
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    ensure_secret_key(app)
-    logging.basicConfig(
+    logging.basicConfig(  # before the key: its generation is logged
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    with contextlib.suppress(OSError):  # what needs the folder says what to set (the key)
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    ensure_secret_key(app)
 
     _init_extensions(app)
     for module in feature_modules():
@@ -118,7 +121,7 @@ def _remember_language(response):
         and request.cookies.get(LANGUAGE_COOKIE) != chosen
     ):
         config = current_app.config
-        secure = config.get("SESSION_COOKIE_SECURE")
+        secure = config["SESSION_COOKIE_SECURE"]
         if secure is None:
             secure = config["BASE_URL"].startswith("https://")
         response.set_cookie(
@@ -145,14 +148,22 @@ def babel_languages() -> tuple[str, ...]:
 
 
 def _init_extensions(app: Flask) -> None:
+    from .core.database import bound_engine, engine_options
+    from .core.private_files import keep_new_sqlite_files_private
+
+    keep_new_sqlite_files_private()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     db.init_app(app)
+    with app.app_context():
+        bound_engine(app, db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(
         app,
         locale_selector=_select_locale,
         default_translation_directories=str(ROOT / "scheduler" / "translations"),
     )
-    mail.init_app(app)
+    # not a name of its own here: the package scheduler.mail (the outbox) takes that name
+    extensions.mail.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     app.after_request(_remember_language)
@@ -162,7 +173,7 @@ def _init_extensions(app: Flask) -> None:
     def _languages():
         from flask_babel import get_locale
 
-        from .core.web import nav_count, nav_links
+        from .web.nav import nav_count, nav_links
 
         def url_in_language(code: str) -> str:
             args = request.args.to_dict(flat=False)

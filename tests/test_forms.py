@@ -18,7 +18,7 @@ CSRF_FIELD = re.compile(r"\.hidden_tag\(\)|\.csrf_token\s*}}|\bcsrf_token\(\)")
 # Reading submitted data directly instead of through a form.
 HAND_READ = re.compile(r"\brequest\.(form|files|values)\b")
 # What may read it: the guard that refuses NUL bytes in any request before a view runs.
-MAY_READ_THE_RAW_REQUEST = {"scheduler/errors/guards.py"}
+MAY_READ_THE_RAW_REQUEST = {"scheduler/web/request_checks.py"}
 
 
 def _line(text: str, offset: int) -> int:

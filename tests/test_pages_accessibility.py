@@ -3,9 +3,9 @@ signed out and signed in as an admin, a coordinator and an organiser.
 
 The pages come from ``app.url_map``: every GET rule that answers HTML (not a feed, an
 export, the API, static files or the health check). A rule without arguments is visited as
-it is; a rule with arguments needs sample values in the ``world`` fixture below, so a page
-added later is covered at once, and one whose arguments nobody provided fails
-``test_every_page_has_sample_arguments`` with the endpoint's name.
+it is; a rule with arguments needs sample values in ``_pages`` below (what the ``world``
+adds), so a page added later is covered at once, and one whose arguments nobody provided
+fails ``test_every_page_has_sample_arguments`` with the endpoint's name.
 
 The data are real enough for pages to show their real content: the 2024 plan, a current
 demo series (today's calendar, reminders), an event with an outcome, a cancelled and a moved
@@ -13,17 +13,20 @@ occurrence, an imported calendar, invited people, a failed reminder. Pages a rol
 see are checked as the error page they show; forms are also checked in their error state,
 and the error pages themselves (400, 403, 404, 410, 429).
 
-Each (role, language) gets one browser context, and pages already checked in it (a
-redirect to the sign-in page, say) are not checked again.
+Each (role, language) gets one browser context, and pages already checked in it are not
+checked again: the same address, or the same document at another address (the sign-in page
+a visitor is sent to from each protected page, the same refusal of many pages).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 import pytest
+from flask import current_app
 from flask_babel import refresh
 from sqlalchemy import select
 
@@ -36,12 +39,21 @@ from scheduler.events.models import Event, Series
 from scheduler.events.service import cancel_occurrence, move_occurrence, record_outcome
 from scheduler.extensions import db
 from scheduler.indicators.models import Indicator
+from scheduler.mail.models import Reminder, ReminderStatus
 from scheduler.organisations.models import Organisation
-from scheduler.reminders.models import Reminder, ReminderStatus
 from scheduler.reminders.tokens import followup_token, opt_out_token
+from scheduler.subscriptions import service as subscriptions
+from scheduler.subscriptions.choices import Choice
+from scheduler.subscriptions.links import link_token
 from tests.accessibility import axe_violations, sideways_overflow
 from tests.accounts.support import link_made_ago
 from tests.factories import expand, make_series
+from tests.registrations.registrations_support import (
+    open_registration_with_one_person,
+    sign_up,
+)
+from tests.support.people import PASSWORD
+from tests.support.world import Recipe, World
 
 # Rendering does not depend on the database backend, and a browser sweep of every page is
 # the slowest test there is: it runs on SQLite only (the `database_url` fixture's PostgreSQL
@@ -54,7 +66,6 @@ pytestmark = [
 
 LANGUAGES = ("et", "en", "ru")
 PHONE = {"width": 360, "height": 740}
-PASSWORD = "secret-pass"
 PEOPLE = {
     "admin": ("adviser@elvl.ee", Role.ADMIN, None),
     "coordinator": ("koordinaator@tartu.ee", Role.COORDINATOR, "tartu"),
@@ -63,7 +74,9 @@ PEOPLE = {
 }
 
 # GET rules that are not HTML pages: feeds, exports, the API, files for machines.
-_NOT_PAGES = re.compile(r"\.(ics|json|csv|xlsx|xml|txt|js)$|^/api/|^/static/|^/healthz$")
+_NOT_PAGES = re.compile(
+    r"\.(ics|json|csv|xlsx|xml|txt|js|rss|atom)$|^/api/|^/static/|^/healthz(/jobs)?$"
+)
 # HTML fragments a page's script fetches into itself; they are checked inside that page
 # (the series editor's browser tests run axe with the preview shown).
 _FRAGMENTS = {"series.preview"}
@@ -88,12 +101,6 @@ class Sample:
     path: str
     admin_status: int = 200
     note: str = ""
-
-
-@dataclass
-class World:
-    samples: dict[str, list[Sample]] = field(default_factory=dict)
-    ids: dict[str, int] = field(default_factory=dict)
 
 
 def _event(key: str, index: int = 0) -> Event:
@@ -121,16 +128,14 @@ END:VCALENDAR\r
 
 
 @pytest.fixture
-def world(app, runner) -> World:
-    assert runner.invoke(args=["plan", "load"]).exit_code == 0
+def world_recipe() -> Recipe:
+    """The 2024 plan, its people, and a page of each kind in each state (``_pages``)."""
+    return Recipe(plan=True, people=tuple(PEOPLE.values()), adds=_pages, people_last=False)
+
+
+def _pages(world: World) -> dict:
+    app, runner = current_app, current_app.test_cli_runner()
     tartu = _org("tartu")
-    users = {}
-    for role, (email, role_value, org_slug) in PEOPLE.items():
-        user = User(email=email, role=role_value, organisation=_org(org_slug) if org_slug else None)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        users[role] = user
-    db.session.flush()
     # people who were invited and have not answered yet
     invited, _link, _error = invite("uus.koordinaator@tartu.ee", Role.COORDINATOR, tartu)
     invite("vabatahtlik@parnu.ee", Role.VIEWER, _org("parnu"), locale="ru")
@@ -173,6 +178,15 @@ def world(app, runner) -> World:
     failed.status, failed.attempts = ReminderStatus.FAILED, 3
     failed.last_error = "SMTP 550: mailbox unavailable"
     db.session.commit()
+    open_event_id, registered = open_registration_with_one_person(demo)
+    # someone awaiting the organiser's approval: the participant list offers its buttons
+    waiting = sign_up(db.session.get(Event, open_event_id), "ootaja")
+    waiting.email_confirmed_at = utcnow()
+    db.session.commit()
+    asked = subscriptions.subscribe("uus@example.ee", Choice(cities=("tartu",)))
+    kept = subscriptions.subscribe("jaab@example.ee", Choice(cities=("tartu", "online")))
+    db.session.commit()
+    subscriptions.confirm(kept)
 
     app.config["CALENDARS_DAYS_BACK"] = 5000  # the imported calendar is in 2024
     calendar, _report = import_new_calendar(
@@ -206,8 +220,7 @@ def world(app, runner) -> World:
         return Sample(build(endpoint, values), admin_status, note)
 
     detail = "events.detail"
-    world = World()
-    world.samples = {
+    samples = {
         "events.index": [
             at("events.index", note="today (the demo series)"),
             at("events.index", date="2024-03-05"),
@@ -264,6 +277,44 @@ def world(app, runner) -> World:
             at("public.city", slug="tartu", note="a partner city"),
             at("public.city", slug="elva", admin_status=404, note="a local government"),
         ],
+        "registrations.register": [
+            at("registrations.register", event_id=open_event_id, note="open, every question"),
+            at("registrations.register", event_id=held.id, note="closed"),
+        ],
+        "registrations.participants": [
+            at("registrations.participants", event_id=open_event_id, note="one registered")
+        ],
+        "registrations.checkin": [
+            at("registrations.checkin", event_id=open_event_id, note="one to check in")
+        ],
+        "registrations.checkin_sheet": [
+            at("registrations.checkin_sheet", event_id=open_event_id, note="one expected")
+        ],
+        "registrations.personal": [
+            at("registrations.personal", token=registered, note="a confirmed registration")
+        ],
+        "registrations.write": [
+            at("registrations.write", event_id=open_event_id, note="one to write to")
+        ],
+        "registrations.event_settings": [
+            at("registrations.event_settings", event_id=open_event_id, note="as the series")
+        ],
+        "registrations.series_settings": [
+            at("registrations.series_settings", series_id=demo.id, note="open, every question")
+        ],
+        "registrations.series_participants": [
+            at("registrations.series_participants", series_id=demo.id, note="one registered")
+        ],
+        "subscriptions.confirm": [
+            at("subscriptions.confirm", token=link_token(asked, "confirm"), note="to confirm"),
+            at("subscriptions.confirm", token="forged", admin_status=410, note="forged link"),
+        ],
+        "subscriptions.manage": [
+            at("subscriptions.manage", token=link_token(kept, "manage"), note="two cities")
+        ],
+        "subscriptions.unsubscribe": [
+            at("subscriptions.unsubscribe", token=link_token(kept, "unsubscribe"), note="ask")
+        ],
         "history.event": [at("history.event", event_id=moved.id, note="a moved occurrence")],
         "history.series": [at("history.series", series_id=held.series_id)],
         "history.indicator": [at("history.indicator", code=manual, note="values entered")],
@@ -272,8 +323,8 @@ def world(app, runner) -> World:
             at("series.edit", series_id=held.series_id, note="a plan series with outcomes"),
         ],
     }
-    world.ids = {"held": held.id, "awaiting": awaiting.id, "upcoming": upcoming.id}
-    return world
+    ids = {"held": held.id, "awaiting": awaiting.id, "upcoming": upcoming.id}
+    return {"samples": samples, "ids": ids}
 
 
 def missing_samples(app, samples: dict) -> list[str]:
@@ -283,13 +334,13 @@ def missing_samples(app, samples: dict) -> list[str]:
 
 def _add_samples_for(endpoints: list[str]) -> str:
     return "".join(
-        f"\nadd sample arguments for endpoint {endpoint} (the `world` fixture in {__file__})"
+        f"\nadd sample arguments for endpoint {endpoint} (`_pages` in {__file__})"
         for endpoint in endpoints
     )
 
 
 def test_every_page_has_sample_arguments(app, world):
-    missing = missing_samples(app, world.samples)
+    missing = missing_samples(app, world["samples"])
     assert not missing, _add_samples_for(missing)
     endpoints = {rule.endpoint for rule in page_rules(app)}
     assert {"events.index", "events.detail", "accounts.login", "feeds.index"} <= endpoints
@@ -300,8 +351,8 @@ def test_a_page_added_later_is_swept_or_named(app, world):
     app.add_url_rule("/clubs/", "clubs.index", lambda: "")
     app.add_url_rule("/clubs/<slug>", "clubs.page", lambda slug: slug)
     app.add_url_rule("/clubs/<slug>.ics", "clubs.feed", lambda slug: slug)
-    assert missing_samples(app, world.samples) == ["clubs.page"]
-    samples = {**world.samples, "clubs.page": [Sample("/clubs/tartu")]}
+    assert missing_samples(app, world["samples"]) == ["clubs.page"]
+    samples = {**world["samples"], "clubs.page": [Sample("/clubs/tartu")]}
     paths = [sample.path for sample in _visits(app, samples)]
     assert "/clubs/" in paths and "/clubs/tartu" in paths and "/clubs/tartu.ics" not in paths
 
@@ -321,6 +372,21 @@ def _with_lang(url: str, lang: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}lang={lang}"
 
 
+_DOCUMENT = """() => {
+    const copy = document.documentElement.cloneNode(true);
+    for (const link of copy.querySelectorAll('.langs a')) link.removeAttribute('href');
+    return copy.outerHTML.replace(/next=[^"&]*/g, 'next=');
+}"""
+
+
+def _document_apart_from_its_address(page) -> str:
+    """The page's document without what only names its own address (the language links, the
+    sign-in link's ``next``). The sign-in page a visitor is sent to from every protected
+    page, or the same refusal at many addresses, is one document: axe-core and the width
+    check read the document and the viewport only, so it is checked once per language."""
+    return hashlib.sha256(page.evaluate(_DOCUMENT).encode()).hexdigest()
+
+
 class Sweep:
     """One browser context per language for one role; collects every problem it sees."""
 
@@ -328,6 +394,7 @@ class Sweep:
         self.browser, self.base, self.world, self.role = browser, base, world, role
         self.problems: list[str] = []
         self.checked: set[tuple[str, str]] = set()
+        self.documents: set[tuple[str, str]] = set()
         self.statuses: dict[tuple[str, str], int] = {}
 
     def context(self, lang: str):
@@ -352,6 +419,10 @@ class Sweep:
         if key in self.checked:
             return
         self.checked.add(key)
+        document = (lang, _document_apart_from_its_address(page))
+        if document in self.documents:
+            return
+        self.documents.add(document)
         where = f"{self.role or 'signed out'}, {lang}: {what} ({page.url.replace(self.base, '')})"
         for violation in axe_violations(page):
             self.problems.append(f"{where}: {violation}")
@@ -382,7 +453,7 @@ def _submit_without_browser_checks(page, form_selector: str, button: str) -> Non
 
 def _sweep(app, world, live_server, browser, role, forms=None) -> Sweep:
     sweep = Sweep(browser, live_server, world, role)
-    visits = _visits(app, world.samples)
+    visits = _visits(app, world["samples"])
     for lang in LANGUAGES:
         context, page = sweep.context(lang)
         try:
@@ -416,11 +487,14 @@ def _anonymous_forms(sweep: Sweep, page, lang: str) -> None:
     page.goto(_with_lang(f"{sweep.base}/account/forgot", lang))
     _submit_without_browser_checks(page, "main form", "main button[type=submit]")
     _flash_error_shown(sweep, page, lang, "forgotten password, empty")
-    followup = sweep.world.samples["reminders.followup"][0].path
+    followup = sweep.world["samples"]["reminders.followup"][0].path
     page.goto(_with_lang(f"{sweep.base}{followup}", lang))
     page.fill("#attendance", "-3")
     _submit_without_browser_checks(page, "form#outcome", "form#outcome button[type=submit]")
     _flash_error_shown(sweep, page, lang, "follow-up form, nothing chosen")
+    page.goto(_with_lang(f"{sweep.base}/subscribe", lang))
+    _submit_without_browser_checks(page, "form.subscription-form", "main button[type=submit]")
+    _flash_error_shown(sweep, page, lang, "email alerts, no address and no consent")
 
 
 def test_every_page_signed_out(app, world, live_server, browser):
@@ -446,9 +520,9 @@ def test_every_page_signed_out(app, world, live_server, browser):
         finally:
             context.close()
     shown = {path: status for (lang, path), status in sweep.statuses.items() if lang == "ru"}
-    first_admin = world.samples["accounts.first_admin"][0].path
+    first_admin = world["samples"]["accounts.first_admin"][0].path
     assert shown[first_admin] == 200, "the first-admin form itself was checked"
-    internal = next(s.path for s in world.samples["events.detail"] if s.note == "internal")
+    internal = next(s.path for s in world["samples"]["events.detail"] if s.note == "internal")
     assert shown[internal] == 404, "internal events are refused, and the refusal checked"
     assert not sweep.problems, sweep.report()
 
@@ -457,7 +531,7 @@ def test_every_page_signed_out(app, world, live_server, browser):
 
 
 def _detail(sweep: Sweep, page, lang: str, event: str) -> None:
-    page.goto(_with_lang(f"{sweep.base}/events/{sweep.world.ids[event]}", lang))
+    page.goto(_with_lang(f"{sweep.base}/events/{sweep.world['ids'][event]}", lang))
 
 
 def _outcome_and_move_errors(sweep: Sweep, page, lang: str) -> None:
@@ -505,7 +579,7 @@ def _organiser_forms(sweep: Sweep, page, lang: str) -> None:
 def test_every_page_signed_in_as_admin(app, world, live_server, browser):
     sweep = _sweep(app, world, live_server, browser, "admin", _admin_forms)
     refused = {
-        (lang, s.path): s.admin_status for s in _visits(app, world.samples) for lang in LANGUAGES
+        (lang, s.path): s.admin_status for s in _visits(app, world["samples"]) for lang in LANGUAGES
     }
     for (lang, path), status in sweep.statuses.items():
         if (lang, path) in refused and refused[lang, path] != status:

@@ -17,13 +17,14 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
 from scheduler.core.time import utcnow
 from scheduler.events.models import Event, Series
 from scheduler.extensions import db
 from scheduler.feeds.models import issue_token
 from scheduler.indicators.models import Indicator
 from scheduler.reminders.tokens import followup_token
+from tests.support.people import signed_in
+from tests.support.world import ADMIN, Recipe, staff
 
 HOSTILE = (
     "99999999999999999999",
@@ -81,17 +82,18 @@ GOOD_FORM = {
 # A 5xx that is the route's answer by design, not a crash: the health check says 503 while
 # the database is not at the migration head (the tests build the schema without Alembic).
 DESIGNED_5XX = {"/healthz": {503}}
-ADMIN_EMAIL, ADMIN_PASSWORD = "fuzz-admin@elvl.ee", "fuzz-pass-123"
 _ARGUMENT = re.compile(r"<(?:(?P<converter>[a-zA-Z_]+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 
 
 @pytest.fixture
-def fuzz_world(runner):
-    assert runner.invoke(args=["plan", "load"]).exit_code == 0
-    admin = User(email=ADMIN_EMAIL, role=Role.ADMIN)
-    admin.set_password(ADMIN_PASSWORD)
-    db.session.add(admin)
-    db.session.flush()
+def world_recipe() -> Recipe:
+    """The 2024 plan and an admin."""
+    return Recipe(plan=True, people=staff(viewer=False))
+
+
+@pytest.fixture
+def fuzz_world(world):
+    admin = world.people[ADMIN]
     events = db.session.scalars(
         select(Event).join(Series).where(Series.is_public).order_by(Event.start).limit(5)
     ).all()
@@ -232,10 +234,7 @@ def _event_for(action: str, world) -> str:
 
 
 def _sign_in(client) -> None:
-    response = client.post(
-        "/account/login", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    signed_in(client, ADMIN)
 
 
 # The site's layout (its language links), or the framed list's own: /embed/events is shown
@@ -285,4 +284,96 @@ def test_no_route_answers_a_server_error_to_hostile_values(app, fuzz_world, who)
     assert discovered["args"] >= EXPECTED_QUERY_PARAMETERS
     if who == "admin":
         assert discovered["form"] >= EXPECTED_FORM_FIELDS
+    assert not problems, f"{len(problems)} of {count} requests failed:\n" + "\n".join(problems)
+
+
+# --- the series editor's rule fields ---------------------------------------------------------
+
+# Rules that cost a server seconds or millions of rows before issue 15, and values no control
+# offers (weekdays are 0-6, ordinals 1-4 or -1).
+RULE_BOMBS = (
+    "FREQ=MINUTELY;UNTIL=20991220T235900",
+    "FREQ=SECONDLY",
+    "FREQ=HOURLY;INTERVAL=11;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=SECONDLY;INTERVAL=11;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=HOURLY;COUNT=999999999",
+    "FREQ=YEARLY;BYSETPOS=366;BYMONTH=2",
+    "FREQ=WEEKLY;BYDAY=9MO",
+    "FREQ=DAILY;INTERVAL=99999999999999999999",
+    "RRULE:FREQ=DAILY;UNTIL=99991231",
+)
+OFF_THE_CHOICES = ("7", "9", "-1", "-8", "1.5", " 3", "")
+# field: (the value of rule_kind / end_kind that makes the view read it, values to try)
+RULE_FIELDS = {
+    "raw_rule": ({"rule_kind": "raw"}, RULE_BOMBS + HOSTILE),
+    "weekdays": ({"rule_kind": "weekly"}, OFF_THE_CHOICES + HOSTILE),
+    "ordinal_weekday": ({"rule_kind": "monthly_weekday"}, OFF_THE_CHOICES + HOSTILE),
+    "ordinal": ({"rule_kind": "monthly_weekday"}, OFF_THE_CHOICES + HOSTILE),
+    "month_day": ({"rule_kind": "monthly_day"}, OFF_THE_CHOICES + HOSTILE),
+    "interval": ({"rule_kind": "weekly"}, OFF_THE_CHOICES + HOSTILE),
+    "count": ({"end_kind": "count"}, OFF_THE_CHOICES + HOSTILE),
+    "until": ({"end_kind": "until"}, HOSTILE),
+    "rule_kind": ({}, ("monthly", "raw ", *HOSTILE)),
+}
+
+
+def _series_form() -> dict:
+    from scheduler.organisations.models import Organisation, OrganisationKind
+
+    organisation = db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.PARTNER)
+    ).first()
+    start = utcnow().date() + timedelta(days=7)
+    return {
+        "organisation": str(organisation.id),
+        "activity": "",
+        "event_type": "club",
+        "title": "Fuzz",
+        "languages": ["et"],
+        "start_date": start.isoformat(),
+        "start_time": "18:00",
+        "duration": "90",
+        "rule_kind": "weekly",
+        "interval": "1",
+        "weekdays": ["1"],
+        "month_day": "3",
+        "ordinal": "1",
+        "ordinal_weekday": "1",
+        "raw_rule": "FREQ=WEEKLY;BYDAY=TU",
+        "holiday_policy": "keep",
+        "end_kind": "never",
+        "count": "5",
+        "until": (start + timedelta(days=60)).isoformat(),
+    }
+
+
+@pytest.mark.timeout(600)
+def test_the_series_editor_answers_rule_bombs_and_values_off_its_choices(app, fuzz_world):
+    client = app.test_client()
+    _sign_in(client)
+    base, problems, count = _series_form(), [], 0
+    reached = client.get("/series/preview", query_string=base).get_data(as_text=True)
+    assert 'class="occurrence"' in reached, "the good values reach the rule"
+    for name, (context, values) in RULE_FIELDS.items():
+        for value in values:
+            data = dict(base, **context, **{name: value})
+            for method, path, query, form in (
+                ("GET", "/series/preview", data, {}),
+                ("POST", "/series/new", {}, data),
+            ):
+                try:
+                    response = client.open(path, method=method, query_string=query, data=form)
+                except Exception as error:
+                    db.session.rollback()
+                    problems.append(f"{type(error).__name__} for {method} {path} {name}={value!r}")
+                else:
+                    problem = _problem(response, method, path, {name: value}, {})
+                    if problem:
+                        problems.append(problem)
+                count += 1
+    db.session.expire_all()
+    most = db.session.scalar(
+        select(db.func.count(Event.id)).group_by(Event.series_id).order_by(db.func.count().desc())
+    )
+    assert most <= app.config["RULES_MAX_OCCURRENCES_PER_SERIES"]
     assert not problems, f"{len(problems)} of {count} requests failed:\n" + "\n".join(problems)

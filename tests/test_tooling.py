@@ -42,6 +42,34 @@ def test_make_test_lists_the_twenty_slowest_tests():
     assert "--durations=20" in pytest_line
 
 
+def _make_dry_run(*args: str, **env: str) -> list[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "BASE_URL"} | env
+    ran = subprocess.run(
+        ["make", "-n", *args], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+    return ran.stdout.splitlines()
+
+
+def test_make_test_checks_the_layers_with_import_linter():
+    lines = _make_dry_run("test")
+    (lint,) = [line for line in lines if "lint-imports" in line]
+    pytest_line = next(i for i, line in enumerate(lines) if "-m pytest" in line)
+    assert lines.index(lint) < pytest_line
+
+
+def test_make_run_on_another_port_makes_links_point_at_that_port():
+    flask_lines = [line for line in _make_dry_run("run", "PORT=5123") if "flask" in line]
+    assert len(flask_lines) == 4
+    assert all(line.startswith("BASE_URL=http://127.0.0.1:5123 ") for line in flask_lines)
+    assert flask_lines[-1].endswith("run --port 5123")
+
+
+def test_make_run_keeps_a_base_url_the_operator_set():
+    lines = _make_dry_run("run", "PORT=5123", BASE_URL="https://kalender.example.ee")
+    flask_lines = [line for line in lines if "flask" in line]
+    assert all(line.startswith("BASE_URL=https://kalender.example.ee ") for line in flask_lines)
+
+
 def test_every_test_has_a_timeout_and_browser_tests_a_longer_one(request):
     assert request.config.getini("timeout") == "120"
     for item in request.session.items:
@@ -73,3 +101,22 @@ def test_wait_until_returns_as_soon_as_the_condition_holds():
 def test_wait_until_fails_with_its_message_when_the_condition_never_holds():
     with pytest.raises(AssertionError, match="the sink stayed empty"):
         wait_until(lambda: False, timeout=0.2, interval=0.05, what="the sink stayed empty")
+
+
+def test_a_run_ends_with_the_seconds_spent_per_test_package():
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/test_tooling.py::test_the_ci_profile_replays_fixed_examples_without_a_deadline",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = ran.stdout.split("seconds per test package", 1)[1]
+    assert "(top level)" in summary
+    assert summary.splitlines()[-2].strip().endswith("all")

@@ -1,5 +1,7 @@
 """People who use the app: ELVL staff (all organisations), coordinators (their own), organisers."""
 
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db, login_manager
 
 
@@ -8,6 +10,9 @@ def init_app(app) -> None:
     from .models import User
 
     login_manager.login_view = "accounts.login"
+    # Flashed into the session, which holds plain text: translated when flashed.
+    login_manager.login_message = _l("Please log in to access this page.")
+    login_manager.localize_callback = str
     _secure_cookies(app)
     app.jinja_env.globals["can"] = can
 
@@ -30,5 +35,5 @@ def _secure_cookies(app) -> None:
     """Cookies are Secure whenever the site is served over https (unless configured)."""
     https = str(app.config["BASE_URL"]).lower().startswith("https://")
     for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
-        if app.config.get(name) is None:
+        if app.config[name] is None:
             app.config[name] = https

@@ -16,25 +16,14 @@ bp.add_url_rule("/", "account", settings.account)
 bp.add_url_rule("/preferences", "save_preferences", settings.save_preferences, methods=["POST"])
 bp.add_url_rule("/password", "save_password", settings.save_password, methods=["POST"])
 bp.add_url_rule("/feeds", "create_feed_link", settings.create_feed_link, methods=["POST"])
-bp.add_url_rule(
-    "/feeds/<int:token_id>/revoke",
-    "revoke_feed_link",
-    settings.revoke_feed_link,
-    methods=["POST"],
-)
 
 bp.add_url_rule("/people", "people", people.people)
-bp.add_url_rule("/people/invite", "invite_person", people.invite_person, methods=["POST"])
-bp.add_url_rule("/people/<int:user_id>/role", "change_role", people.change_role, methods=["POST"])
-bp.add_url_rule(
-    "/people/<int:user_id>/deactivate",
-    "deactivate_person",
-    people.deactivate_person,
-    methods=["POST"],
+_POSTED = (
+    ("/feeds/<int:token_id>/revoke", "revoke_feed_link", settings.revoke_feed_link),
+    ("/people/invite", "invite_person", people.invite_person),
+    ("/people/<int:user_id>/role", "change_role", people.change_role),
+    ("/people/<int:user_id>/deactivate", "deactivate_person", people.deactivate_person),
+    ("/people/<int:user_id>/reactivate", "reactivate_person", people.reactivate_person),
 )
-bp.add_url_rule(
-    "/people/<int:user_id>/reactivate",
-    "reactivate_person",
-    people.reactivate_person,
-    methods=["POST"],
-)
+for _rule, _endpoint, _view in _POSTED:
+    bp.add_url_rule(_rule, _endpoint, _view, methods=["POST"])

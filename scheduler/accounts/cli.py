@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from ..core.bounds import cli_require_fits, column_length
 from ..extensions import db
 from ..organisations.models import Organisation
+from .addresses import cli_email
 from .models import Role, User, find_user
 from .services import change_password, deactivate
 
@@ -27,7 +28,7 @@ users_group = click.Group("users", help="People who sign in.")
 @with_appcontext
 def create_command(email, role, org, name, locale, password, prompt) -> None:
     """Create or update the user EMAIL."""
-    cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
+    email = _valid_email(email)
     cli_require_fits(name, column_length(User.name), "--name")
     if prompt:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -40,6 +41,12 @@ def create_command(email, role, org, name, locale, password, prompt) -> None:
     db.session.add(user)
     db.session.commit()
     click.echo(f"{user.email}: {user.role.value}{' of ' + org if org else ''}")
+
+
+def _valid_email(email: str) -> str:
+    """EMAIL as the sign-in form would take it (accounts/addresses.py), else a usage error."""
+    cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
+    return cli_email(email)
 
 
 def _existing_user(email: str) -> User:
@@ -88,7 +95,7 @@ def invite_command(email, role, org, name, locale) -> None:
     """Mail EMAIL an invitation (a link to choose a password, valid 7 days); print the link."""
     from .services import AccountError, invite
 
-    cli_require_fits(email.strip(), column_length(User.email), "EMAIL")
+    email = _valid_email(email)
     cli_require_fits(name, column_length(User.name), "--name")
     organisation = _organisation_option(org, role)
     try:
@@ -105,8 +112,8 @@ def invite_command(email, role, org, name, locale) -> None:
 @with_appcontext
 def first_admin_link_command() -> None:
     """Print a one-time link that creates the first administrator (while there is none)."""
+    from ..mail.message import link_to
     from .links import admin_exists, first_admin_token
-    from .services import link_to
 
     if admin_exists():
         click.echo("An administrator exists: sign in at " + link_to("accounts.login"))

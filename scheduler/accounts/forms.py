@@ -2,22 +2,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from .addresses import AccountEmail
 from .labels import LANGUAGE_NAMES, ROLE_LABELS
 
 MIN_PASSWORD = 10
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), AccountEmail()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
 def _email_field():
     return EmailField(
         _l("Email"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        validators=[DataRequired(), Length(max=254), AccountEmail()],
     )
 
 

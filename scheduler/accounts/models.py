@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,7 +46,8 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Set a new password; sessions signed in with the old one end."""
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
         self.end_sessions()
 
     def end_sessions(self) -> None:
@@ -81,6 +83,25 @@ class LoginFailure(db.Model):
     __table_args__ = (
         Index("ix_login_failure_account_key_failed_at_utc", "account_key", "failed_at_utc"),
         Index("ix_login_failure_address_failed_at_utc", "address", "failed_at_utc"),
+    )
+
+
+class MailRequest(db.Model):
+    """One request that sends account mail (a password reset, an invitation), kept for the
+    rate limit's window (accounts/throttle.py); counted whether or not the account exists."""
+
+    __tablename__ = "mail_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))  # "reset" or "invitation"
+    # sha256 of the normalised email the mail is for; the client's address.
+    account_key: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    requested_at_utc: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_mail_request_account", "action", "account_key", "requested_at_utc"),
+        Index("ix_mail_request_address", "action", "address", "requested_at_utc"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,6 +10,9 @@ from flask_login import current_user, login_required
 from ..core.policy import can
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..web.access import load, permit, requires
+from ..web.forms import submitted
+from . import throttle
 from .forms import ConfirmForm, InviteForm, RoleForm
 from .labels import role_label
 from .models import Role, User
@@ -25,16 +28,6 @@ def _people_query():
     if not can(_me(), "see_all_people"):
         query = query.filter(User.organisation_id == _me().organisation_id)
     return query
-
-
-def person_or_404(user_id: int) -> User:
-    """A person the current user may see (else 404) and change (else 403)."""
-    person = _people_query().filter(User.id == user_id).one_or_none()
-    if person is None:
-        abort(404)
-    if not can(_me(), "manage_user", person):
-        abort(403)
-    return person
 
 
 def _invite_form() -> InviteForm:
@@ -72,24 +65,22 @@ def _page(form: InviteForm, status: int = 200):
     ), status
 
 
-@login_required
+@requires("list_people")
 def people():
-    if not can(_me(), "list_people"):
-        abort(403)
     return _page(_invite_form())
 
 
-@login_required
+@requires("invite")
 def invite_person():
     me = _me()
-    if not can(me, "invite"):
-        abort(403)
     form = _invite_form()
     _refuse_what_is_not_theirs_to_give(me, form)
     if not form.validate_on_submit():
         return _page(form, 400)
     organisation = _organisation(form.organisation.data)
     role = Role(form.role.data)
+    # counted with the invitation's commit; a refused invitation (below) is not counted
+    throttle.check_mail_request(throttle.INVITATION, form.email.data, request.remote_addr)
     try:
         user, _link, failure = invite(
             form.email.data,
@@ -128,18 +119,14 @@ def _refuse_what_is_not_theirs_to_give(me: User, form: InviteForm) -> None:
     if role not in {r.value for r in Role}:
         return  # not a role at all: the form says so (400)
     organisation = _organisation(form.organisation.data)
-    if not can(me, "invite", (role, organisation.id if organisation else None)):
-        abort(403)
+    permit("invite", (role, organisation.id if organisation else None), me)
 
 
 @login_required
 def change_role(user_id: int):
-    person = person_or_404(user_id)
-    form = RoleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not can(_me(), "assign_role", (person, form.role.data)):
-        abort(403)
+    person = load(User, user_id, "manage_user")
+    form = submitted(RoleForm())
+    permit("assign_role", (person, form.role.data))
     if form.role.data == Role.COORDINATOR and person.organisation_id is None:
         flash(_("A coordinator needs an organisation."), "error")
         return redirect(url_for("accounts.people"))
@@ -149,21 +136,21 @@ def change_role(user_id: int):
     return redirect(url_for("accounts.people"))
 
 
+def _confirmed_change(user_id: int, change, done: str):
+    """Apply ``change`` to the person once the confirmation form is posted; ``done`` is the
+    message, with ``%(email)s`` for their address."""
+    person = load(User, user_id, "manage_user")
+    submitted(ConfirmForm())
+    change(person)
+    flash(done % {"email": person.email})
+    return redirect(url_for("accounts.people"))
+
+
 @login_required
 def deactivate_person(user_id: int):
-    person = person_or_404(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    deactivate(person)
-    flash(_("%(email)s can no longer sign in.", email=person.email))
-    return redirect(url_for("accounts.people"))
+    return _confirmed_change(user_id, deactivate, _("%(email)s can no longer sign in."))
 
 
 @login_required
 def reactivate_person(user_id: int):
-    person = person_or_404(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    reactivate(person)
-    flash(_("%(email)s can sign in again.", email=person.email))
-    return redirect(url_for("accounts.people"))
+    return _confirmed_change(user_id, reactivate, _("%(email)s can sign in again."))

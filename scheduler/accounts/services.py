@@ -5,16 +5,22 @@ from __future__ import annotations
 import secrets
 from functools import cache
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..mail.message import link_to
 from .models import User, find_user
 
 
-@cache
 def _dummy_hash() -> str:
     """A hash made like real ones, checked for unknown emails so they cost the same time."""
-    return generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash_by(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _dummy_hash_by(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -65,11 +71,13 @@ def invite(
     locale: str = "et",
     inviter: User | None = None,
 ) -> tuple[User, str, str | None]:
-    """Create (or refresh) the invited person and mail them a link.
+    """Create the invited person (or take up their pending invitation) and mail them a link.
 
     Returns the person, the link and why the mail could not be sent (None: it was sent); an
-    unsent invitation can be sent again. A person who already has a password is not invited
-    again: they can reset it.
+    unsent invitation can be sent again. Only a pending invitation the inviter may manage is
+    sent again (with the role and organisation they give now); a person with a password, a
+    deactivated person, or an invitation with rights beyond the inviter's is left as it is
+    and AccountError says why. ``inviter`` None is the command line, which may do anything.
     """
     from flask_babel import gettext as _
 
@@ -80,36 +88,59 @@ def invite(
     if role == Role.COORDINATOR and organisation is None:
         raise AccountError(_("A coordinator needs an organisation."))
     user = find_user(email)
-    if user is not None and user.password_hash:
-        raise AccountError(_("This person already has an account."))
-    if user is None:
+    if user is not None:
+        _refuse_to_take_over(user, inviter)
+    else:
         user = User(email=email.strip().lower())
         db.session.add(user)
     user.role, user.organisation, user.locale = role, organisation, locale
     user.name = name or user.name
-    user.active = True
     db.session.flush()
     link = link_to("accounts.accept_invitation", token=user_token(user, INVITATION))
     db.session.commit()
     return user, link, _send(user, "invitation", link=link, inviter=inviter)
 
 
+def _refuse_to_take_over(user: User, inviter: User | None) -> None:
+    """AccountError unless ``user`` is a pending invitation that ``inviter`` may change."""
+    from flask_babel import gettext as _
+
+    from ..core.policy import can
+
+    if user.password_hash:
+        raise AccountError(_("This person already has an account."))
+    if not user.is_active:
+        raise AccountError(
+            _("This person was deactivated; reactivate them on the people page instead.")
+        )
+    if inviter is not None and not can(inviter, "manage_user", user):
+        raise AccountError(
+            _(
+                "This address was already invited by someone else, with a role you cannot "
+                "change. Ask an administrator."
+            )
+        )
+
+
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active person has this email; otherwise do nothing."""
-    from .links import RESET, user_token
+    """Queue a reset mail if an active person has this email, and commit.
+
+    Nothing is sent here: the reminder dispatcher sends the outbox row, so the request does
+    the same work for every email (one lookup, one commit; a known one adds one row)."""
+    from ..mail.models import ReminderKind
+    from .mail import queue_account_mail
 
     user = find_user(email)
-    if user is None or not user.is_active:
-        return
-    link = link_to("accounts.reset_password", token=user_token(user, RESET))
-    _send(user, "reset", link=link)  # a failure is logged; the answer stays the same
+    if user is not None and user.is_active:
+        queue_account_mail(user, ReminderKind.PASSWORD_RESET)
+    db.session.commit()
 
 
 def _send(user: User, kind: str, **context) -> str | None:
     """Send one account mail now; the reason it failed, or None."""
     import logging
 
-    from ..reminders.transport import DeliveryError
+    from ..mail.transport import DeliveryError
     from .mail import send_account_mail
 
     try:
@@ -144,12 +175,3 @@ def set_role(user: User, role) -> None:
     user.role = Role(role)
     user.end_sessions()
     db.session.commit()
-
-
-def link_to(endpoint: str, **values) -> str:
-    """An absolute address under BASE_URL (also from the command line)."""
-    from flask import current_app, url_for
-
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)

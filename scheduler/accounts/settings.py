@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user
 
 from ..extensions import db
 from ..feeds import models as feed_tokens
-from ..feeds.access import load_feed_token
 from ..feeds.forms import FeedTokenForm, RevokeFeedTokenForm
-from ..feeds.views import private_links
+from ..feeds.private_links import private_links, revoke_posted
+from . import throttle
 from .forms import ChangePasswordForm, PreferencesForm
 from .labels import role_label
 from .services import change_password
@@ -62,7 +62,7 @@ def save_preferences():
 def save_password():
     form = ChangePasswordForm()
     me = _me()
-    if form.validate_on_submit() and not me.check_password(form.current.data):
+    if form.validate_on_submit() and not _current_password_ok(me, form.current.data):
         form.current.errors.append(_("This is not your current password."))
     elif form.validate_on_submit():
         change_password(me, form.password.data)  # ends the other sessions
@@ -70,6 +70,19 @@ def save_password():
         flash(_("Your password was changed. Your other sessions have ended."))
         return redirect(url_for("accounts.account"))
     return _page(password=form, status=400)
+
+
+def _current_password_ok(me, password: str) -> bool:
+    """The current-password check, throttled like sign-ins (429 after too many failures),
+    so a session left open cannot be used to guess the password."""
+    address = request.remote_addr
+    until = throttle.blocked_until(me.email, address)
+    if until is not None:
+        raise throttle.too_many_sign_ins(until)
+    if me.check_password(password):
+        return True
+    throttle.record_failure(me.email, address)
+    return False
 
 
 @login_required
@@ -84,10 +97,5 @@ def create_feed_link():
 
 @login_required
 def revoke_feed_link(token_id: int):
-    row = load_feed_token(token_id, "revoke_own_feed_token")
-    if not RevokeFeedTokenForm().validate_on_submit():
-        abort(400)
-    feed_tokens.revoke(row)
-    db.session.commit()
-    flash(_("The private feed link was revoked."))
+    revoke_posted(token_id, "revoke_own_feed_token")
     return redirect(url_for("accounts.account"))

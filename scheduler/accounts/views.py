@@ -1,27 +1,15 @@
 from __future__ import annotations
 
 import logging
-import math
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import TooManyRequests
 
-from ..core.time import utcnow
-from . import throttle
+from . import services, throttle
 from .forms import FirstAdminForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from .links import INVITATION, RESET, check_first_admin_token, user_of_token
-from .services import (
-    authenticate,
-    change_password,
-    create_first_admin,
-    end_sessions,
-    request_password_reset,
-)
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +22,13 @@ def login():
         until = throttle.blocked_until(email, address)
         if until is not None:
             log.warning("sign-in throttled for %s from %s", email, address)
-            raise _too_many_attempts(until)
-        user = authenticate(email, form.password.data)
+            raise throttle.too_many_sign_ins(until)
+        user = services.authenticate(email, form.password.data)
         if user is not None:
+            target = _safe_next(request.args.get("next"))  # decided before the session changes
             throttle.forget_failures(email)
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
         throttle.record_failure(email, address)
         log.warning("failed login for %s from %s", email, address)
         flash(_("Wrong email or password."), "error")
@@ -47,33 +36,28 @@ def login():
     return render_template("accounts/login.html", form=form), status
 
 
-def _too_many_attempts(until: datetime) -> TooManyRequests:
-    seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
-    minutes = math.ceil(seconds / 60)
-    description = " ".join(
-        [
-            _("Too many failed sign-in attempts."),
-            ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes),
-        ]
-    )
-    return TooManyRequests(description=description, retry_after=seconds)
-
-
 def logout():
     """Sign out everywhere: the user's other sessions and remember-me cookies end too."""
     if current_user.is_authenticated:
-        end_sessions(current_user._get_current_object())
+        services.end_sessions(current_user._get_current_object())
     logout_user()
     return redirect(url_for("events.index"))
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an absolute URL in ?next= would make the login an open redirect.
+    """``?next=`` if it is a path on this site, else the start page.
+
+    An absolute URL (or ``//host``, ``/\\host``) would make the login an open redirect, and
+    CR, LF or other control characters cannot go into a Location header at all."""
     if (
         target
-        and not urlsplit(target).netloc
+        and len(target) <= 2000
         and target.startswith("/")
-        and not target.startswith("//")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in target)
+        and not urlsplit(target).scheme
+        and not urlsplit(target).netloc
     ):
         return target
     return url_for("events.index")
@@ -83,10 +67,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def forgot_password():
-    """The same answer whether or not the email belongs to someone."""
+    """The same answer whether or not the email belongs to someone (the rate limit too)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        request_password_reset(form.email.data)
+        throttle.check_mail_request(throttle.RESET, form.email.data, request.remote_addr)
+        services.request_password_reset(form.email.data)  # commits the count with the queued mail
         flash(
             _("If this email belongs to an account, a link to reset its password is on its way."),
         )
@@ -107,7 +92,8 @@ def accept_invitation(token: str):
 def _set_password_page(user, title: str, done: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
-        change_password(user, form.password.data)  # the link stops working; other sessions end
+        # the link stops working; other sessions end
+        services.change_password(user, form.password.data)
         logout_user()
         login_user(user)
         flash(done)
@@ -120,7 +106,9 @@ def first_admin(token: str):
     check_first_admin_token(token)
     form = FirstAdminForm()
     if form.validate_on_submit():
-        user = create_first_admin(form.email.data, form.password.data, form.name.data or None)
+        user = services.create_first_admin(
+            form.email.data, form.password.data, form.name.data or None
+        )
         logout_user()
         login_user(user)
         flash(_("You are the first administrator. Invite the others from the people page."))

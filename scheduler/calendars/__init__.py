@@ -8,6 +8,6 @@ from __future__ import annotations
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from ..core.web import add_nav_link
+    from ..web.nav import add_nav_link
 
     add_nav_link(app, "calendars.index", _l("Imported calendars"))

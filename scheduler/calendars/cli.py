@@ -103,22 +103,25 @@ def _calendar(calendar_id: int) -> ImportedCalendar:
     return calendar
 
 
-@calendars_group.command("pause")
-@click.argument("calendar_id", type=int)
-@with_appcontext
-def pause_command(calendar_id: int) -> None:
-    """Stop refreshing a calendar until it is resumed; its events stay."""
-    set_paused(_calendar(calendar_id), True)
-    click.echo(f"calendar {calendar_id}: paused")
+def _pausing_command(name: str, paused: bool, help_text: str) -> click.Command:
+    """``flask calendars pause|resume ID``: the same switch, one way or the other."""
+
+    @calendars_group.command(name, help=help_text)
+    @click.argument("calendar_id", type=int)
+    @with_appcontext
+    def command(calendar_id: int) -> None:
+        set_paused(_calendar(calendar_id), paused)
+        click.echo(f"calendar {calendar_id}: {name}d")
+
+    return command
 
 
-@calendars_group.command("resume")
-@click.argument("calendar_id", type=int)
-@with_appcontext
-def resume_command(calendar_id: int) -> None:
-    """Refresh a paused calendar again (at its next turn)."""
-    set_paused(_calendar(calendar_id), False)
-    click.echo(f"calendar {calendar_id}: resumed")
+pause_command = _pausing_command(
+    "pause", True, "Stop refreshing a calendar until it is resumed; its events stay."
+)
+resume_command = _pausing_command(
+    "resume", False, "Refresh a paused calendar again (at its next turn)."
+)
 
 
 @calendars_group.command("remove")

@@ -12,7 +12,10 @@ TLS (SNI and certificate) use the name. Redirects are followed here, at most
 allowed address gives one message, so the answer never tells an open port from a closed
 one.
 
-Time: one deadline covers connecting, the TLS handshake, the headers and the body. Every
+Time: one deadline covers resolving the name, connecting, the TLS handshake, the headers and
+the body. ``getaddrinfo`` has no timeout of its own, so it runs in a thread of its own that
+the fetch waits for only until the deadline (the thread ends when the system resolver gives
+up; nothing waits for it). Every
 read on the socket first sets its timeout to the time that is left, so a server that drips
 a header line every few seconds is cut off at the deadline like one that drips the body.
 A body larger than the limit is refused as soon as the limit is passed, whatever
@@ -26,6 +29,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,12 +126,19 @@ def embedded_ipv4(address: Address) -> ipaddress.IPv4Address | None:
 
 
 def is_public(address: Address) -> bool:
-    """A global unicast address; a transition form (IPv4-mapped, 6to4, Teredo, NAT64) is
+    """A global unicast address (not the deprecated site-local fec0::/10, which Python
+    counts as global); a transition form (IPv4-mapped, 6to4, Teredo, NAT64) is
     judged by the IPv4 address it carries."""
     inner = embedded_ipv4(address)
     if inner is not None:
         return is_public(inner)
-    return address.is_global and not address.is_multicast and not address.is_reserved
+    site_local = address.version == 6 and address.is_site_local  # fec0::/10, deprecated
+    return (
+        address.is_global
+        and not address.is_multicast
+        and not address.is_reserved
+        and not site_local
+    )
 
 
 def is_allowed_address(address: Address, policy: SourcePolicy) -> bool:
@@ -179,12 +190,22 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
-def resolve_target(url: str, policy: SourcePolicy, resolver: Resolver = system_resolver) -> Target:
+def resolve_target(
+    url: str,
+    policy: SourcePolicy,
+    resolver: Resolver = system_resolver,
+    deadline: float | None = None,
+    timeout: float | None = None,
+) -> Target:
     """Check an address once, as the connection will see it: AddressNotAllowed if any
-    resolved address is not allowed, CalendarImportError if the name does not resolve."""
+    resolved address is not allowed, CalendarImportError if the name does not resolve (or,
+    given a ``time.monotonic()`` deadline, does not resolve before it)."""
     scheme, host, port, path = parse_source(url, policy)
     try:
-        found = resolver(host, port)
+        if deadline is None:
+            found = resolver(host, port)
+        else:
+            found = _resolve_within(resolver, host, port, deadline, timeout)
     except (OSError, UnicodeError):
         raise CalendarImportError(UNREACHABLE) from None
     addresses = []
@@ -199,6 +220,33 @@ def resolve_target(url: str, policy: SourcePolicy, resolver: Resolver = system_r
     if not addresses:
         raise CalendarImportError(UNREACHABLE)
     return Target(scheme, host, port, tuple(addresses), path)
+
+
+def _resolve_within(
+    resolver: Resolver, host: str, port: int, deadline: float, timeout: float | None
+) -> list[str]:
+    outcome: dict[str, object] = {}
+    done = threading.Event()
+
+    def resolve() -> None:
+        try:
+            outcome["found"] = resolver(host, port)
+        except BaseException as error:  # handed to the waiting fetch
+            outcome["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=resolve, name="calendar-resolve", daemon=True).start()
+    if not done.wait(max(0.0, deadline - time.monotonic())):
+        raise CalendarImportError(_resolving_timed_out(timeout))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["found"]
+
+
+def _resolving_timed_out(timeout: float | None) -> str:
+    within = f" within {timeout:g} seconds" if timeout is not None else " in time"
+    return f"the server's name could not be resolved{within} (limit CALENDARS_TIMEOUT)"
 
 
 # --- downloading -----------------------------------------------------------------------------
@@ -245,7 +293,7 @@ def _fetch_http(url: str, limits: Limits, etag, last_modified, resolver: Resolve
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     for _ in range(MAX_REDIRECTS + 1):
-        target = resolve_target(url, limits.policy, resolver)
+        target = resolve_target(url, limits.policy, resolver, deadline, limits.timeout)
         connection = _connect(target, deadline)
         try:
             response = _request(connection, target, headers, limits)

@@ -23,7 +23,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.time import utcnow, zone
-from ..events.expansion import CreationBatch, expand_series
+from ..events.expansion import CreationBatch, expand_series, rule_limits
 from ..events.models import Event, EventStatus, Series
 from ..events.service import (
     cancel_occurrence,
@@ -42,6 +42,7 @@ CANCELLED_UPSTREAM = "cancelled in the source calendar"
 REMOVED_UPSTREAM = "removed from the source calendar"
 CALENDAR_REMOVED = "the imported calendar was removed"
 SOURCE_MAX = 1000  # ImportedCalendar.source
+IMPORT_FAILED = "the import failed; the details are in the server's log"
 ERROR_MAX = 2000  # of ImportedCalendar.last_error (Text): enough for a person
 NAME_MAX = 200  # ImportedCalendar.name
 ETAG_MAX, LAST_MODIFIED_MAX = 300, 100  # ImportedCalendar.http_etag, http_last_modified
@@ -135,16 +136,15 @@ def refresh_calendar(
             db.session.flush()  # the import's changes are recorded as the import's
     except Exception as error:
         db.session.rollback()
-        message = (
-            str(error) if isinstance(error, CalendarImportError) else f"import failed: {error}"
-        )
+        # an unexpected error's text may name server paths: it goes to the log only
+        message = str(error) if isinstance(error, CalendarImportError) else IMPORT_FAILED
         # upstream text may be quoted in the message: it must be storable and one line
         message = single_line(message, ERROR_MAX, "", Warnings()) or "import failed"
         current_app.logger.warning(
             "calendar %s: %s",
             calendar_id,
             message,
-            exc_info=not isinstance(error, CalendarImportError),
+            exc_info=error.__cause__ is not None or not isinstance(error, CalendarImportError),
         )
         calendar = db.session.get(ImportedCalendar, calendar_id)
         calendar.last_checked_at, calendar.last_status, calendar.last_error = now, "error", message
@@ -190,7 +190,11 @@ def _refresh(
         window,
         config["TIMEZONE"],
         budget=Budget.start(float(config["CALENDARS_IMPORT_DEADLINE_SECONDS"])),
-        max_occurrences=int(config["CALENDARS_MAX_OCCURRENCES"]),
+        limits=rule_limits(
+            max_per_save=int(config["CALENDARS_MAX_OCCURRENCES"]),
+            per_save_setting="CALENDARS_MAX_OCCURRENCES",
+            deadline_setting="CALENDARS_IMPORT_DEADLINE_SECONDS",
+        ),
     )
     report = apply_upstream(calendar, parsed.events, now, window)
     calendar.content_hash = hashlib.sha256(data).hexdigest()

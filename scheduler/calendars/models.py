@@ -88,8 +88,3 @@ class ImportedSeries(db.Model):
     series: Mapped[Series] = relationship(
         backref=backref("import_link", uselist=False, passive_deletes=True)
     )
-
-
-def is_imported(series: Series) -> bool:
-    """Imported series are read-only here apart from their type and their events' outcome."""
-    return getattr(series, "import_link", None) is not None

@@ -1,12 +1,13 @@
 """Read an external .ics into plain upstream events with their occurrences. Pure: no Flask,
 no database.
 
-Recurring upstream events are expanded by the same engine as our own series, over a bounded
-window, with a cap on occurrences per event and per calendar and within a time budget, so
-that a rule that never ends (or ends after millions of instances, or starts in 1970 and
-repeats every hour) is an error, not a hang. Rules repeating every second or minute are
-refused outright: nobody plans meetings that way, and dateutil can spend minutes between two
-of their occurrences. Every text value is cleaned on the way in (see ``clean``).
+Recurring upstream events are expanded through the same checked entry point as our own
+series (recurrence.RuleBudget), over a bounded window, with the same limits: rules repeating
+every second or minute are refused outright, an event has at most so many occurrences, the
+calendar so many in all, and one time budget covers reading the file *and* expanding its
+rules, so that a rule that never ends (or ends after millions of instances, or starts in 1970
+and repeats every hour), or a file of millions of lines, is an error, not a hang. Every text
+value is cleaned on the way in (see ``clean``).
 
 Overrides are matched to their master by UID and RECURRENCE-ID, compared as UTC instants so
 that an override written in another zone than its master still finds it.
@@ -15,20 +16,26 @@ that an override written in another zone than its master still finds it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
 from time import monotonic
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar
+from icalendar.parser.content_line import UFOLD, Contentline
+from icalendar.parser.ical.calendar import CalendarIcalParser
+from icalendar.parser_tools import to_unicode
 
-from ..recurrence import ExpansionTimeout, RecurrenceSpec, RuleError, expand, parse_rule
+from ..recurrence import RecurrenceSpec, RuleBudget, RuleError, RuleLimits, RuleRefused
+from ..recurrence.limits import DEADLINE
 from .clean import Warnings, multi_line, single_line, web_address
 
-MAX_OCCURRENCES_PER_EVENT = 1500
 MAX_EVENTS = 20000
 DEFAULT_DURATION = timedelta(hours=1)
-REFUSED_FREQUENCIES = ("SECONDLY", "MINUTELY")
+#: the parser looks at the clock once per this many content lines (a few milliseconds)
+PARSE_STRIDE = 2000
 # The columns the values go to (events.models.Series, Event; models.ImportedSeries).
 TITLE_MAX = LOCATION_MAX = 300
 URL_MAX = 500
@@ -38,6 +45,26 @@ DESCRIPTION_MAX = 10000
 
 class CalendarImportError(ValueError):
     """The upstream calendar cannot be imported; the message says why, fit for a person."""
+
+
+MALFORMED = "the calendar is malformed"
+UNKNOWN_ZONE = "the calendar is malformed: it names a time zone (TZID) that does not exist"
+_DETAIL_MAX = 200  # a parser's own message longer than this is left to the log
+_FILE_PATH = re.compile(r"(?:^|[\s'\"(=])/[\w.-]+/|[A-Za-z]:\\")
+
+
+def _malformed(error: Exception) -> CalendarImportError:
+    """A message for a person: what is wrong, never the server's paths or a library's dump.
+
+    A time zone lookup fails with the file it tried (``/…/zoneinfo/<TZID>``); other parser
+    errors are quoted only when short and free of paths. The whole error stays chained to
+    the result, for the log."""
+    if isinstance(error, OSError | ZoneInfoNotFoundError):
+        return CalendarImportError(UNKNOWN_ZONE)
+    detail = str(error)
+    if not detail or len(detail) > _DETAIL_MAX or _FILE_PATH.search(detail):
+        return CalendarImportError(MALFORMED)
+    return CalendarImportError(f"{MALFORMED}: {detail}")
 
 
 @dataclass(frozen=True)
@@ -54,7 +81,8 @@ class Budget:
     def message(self) -> str:
         return (
             f"reading the calendar takes longer than {self.seconds:g} seconds "
-            "(too many events or rules too costly to expand); nothing was imported"
+            "(limit CALENDARS_IMPORT_DEADLINE_SECONDS: too many lines or events, or rules "
+            "too costly to expand); nothing was imported"
         )
 
     def check(self) -> None:
@@ -106,13 +134,18 @@ def parse_calendar(
     window: ImportWindow,
     default_tz: str,
     *,
+    limits: RuleLimits,
     budget: Budget = UNLIMITED,
-    max_occurrences: int | None = None,
 ) -> ParsedCalendar:
     """The upstream events with occurrences in the window, and warnings about values that
-    were cleaned or dropped. CalendarImportError if the calendar is refused as a whole."""
+    were cleaned or dropped. CalendarImportError if the calendar is refused as a whole.
+
+    ``limits`` are the rule limits every rule meets; their total per save is the calendar's
+    cap on occurrences, and ``budget`` is their deadline."""
+    max_occurrences = limits.max_per_save
+    rules = RuleBudget(limits, seconds=budget.seconds, deadline=budget.deadline)
     _check_event_count(data.upper().count(b"BEGIN:VEVENT"))
-    calendar = _read(data)
+    calendar = _read(data, budget)
     budget.check()
     calendar_tz = _calendar_zone(calendar, default_tz)
     warnings = Warnings()
@@ -131,13 +164,13 @@ def parse_calendar(
     for uid in sorted(set(masters) | set(overrides)):
         budget.check()
         event = _upstream_event(
-            uid, masters.get(uid), overrides.get(uid, []), window, calendar_tz, budget, warnings
+            uid, masters.get(uid), overrides.get(uid, []), window, calendar_tz, rules, warnings
         )
         total += len(event.occurrences)
-        if max_occurrences is not None and total > max_occurrences:
+        if total > max_occurrences:
             raise CalendarImportError(
                 f"the calendar has more than {max_occurrences} occurrences in the import "
-                "window; nothing was imported"
+                f"window (limit {limits.per_save_setting}); nothing was imported"
             )
         if event.occurrences:
             events.append(event)
@@ -149,21 +182,55 @@ def _check_event_count(count: int) -> None:
         raise CalendarImportError(f"the calendar has {count} events; at most {MAX_EVENTS}")
 
 
-def _read(data: bytes) -> Calendar:
+_CONTENT_LINE = re.compile(r"(?:[^\r\n]|\r(?!\n))+")  # icalendar's lines: split on \r?\n
+
+
+class _BudgetedParser(CalendarIcalParser):
+    """icalendar's parser, looking at the clock every PARSE_STRIDE content lines: a file of
+    a million short lines is refused at the deadline instead of parsed for half a minute.
+    The lines are found and made lazily, a chunk at a time (icalendar's own
+    ``Contentlines.from_ical`` makes them all first, seconds for such a file); only the
+    unfolding, one regular-expression pass over the text, comes before the first look."""
+
+    budget: Budget = UNLIMITED
+
+    def initialize_parsing(self) -> None:
+        self._stack = []
+        self._components = []
+        unfolded = UFOLD.sub("", to_unicode(self._data))
+        self._content_lines_iterator = (
+            Contentline(match.group()) for match in _CONTENT_LINE.finditer(unfolded)
+        )
+
+    def parse_content_lines(self) -> None:
+        lines = self._content_lines_iterator
+        while chunk := list(islice(lines, PARSE_STRIDE)):
+            self.budget.check()
+            self._content_lines_iterator = iter(chunk)
+            super().parse_content_lines()
+
+
+def _read(data: bytes, budget: Budget = UNLIMITED) -> Calendar:
     if not data.strip():
         raise CalendarImportError("the calendar is empty")
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():
         raise CalendarImportError("this is not an iCalendar file (no BEGIN:VCALENDAR)")
+    parser = _BudgetedParser(data, Calendar._get_component_factory(), Calendar.types_factory)
+    parser.budget = budget
     try:
-        calendar = Calendar.from_ical(data)
-    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError…
-        raise CalendarImportError(f"the calendar is malformed: {error}") from error
-    if isinstance(calendar, list):
-        calendar = calendar[0]
+        components = parser.parse()
+    except CalendarImportError:
+        raise
+    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError, OSError…
+        raise _malformed(error) from error
+    budget.check()
+    if not components:
+        raise CalendarImportError(f"{MALFORMED}: it holds no calendar")
+    calendar = components[0]
     for component in calendar.walk():
         if getattr(component, "errors", None):
             name, message = component.errors[0]
-            raise CalendarImportError(f"the calendar is malformed: {name}: {message}")
+            raise _malformed(ValueError(f"{name}: {message}"))
     return calendar
 
 
@@ -175,7 +242,7 @@ def _calendar_zone(calendar: Calendar, default_tz: str) -> str:
 def _zone_or_none(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return None
 
 
@@ -200,7 +267,7 @@ def _short(uid: str) -> str:
 
 
 def _upstream_event(
-    uid, master, overrides, window: ImportWindow, calendar_tz: str, budget, warnings
+    uid, master, overrides, window: ImportWindow, calendar_tz: str, rules: RuleBudget, warnings
 ):
     base = master if master is not None else overrides[0]
     start, tz = _moment(base, "DTSTART", calendar_tz, uid)
@@ -222,7 +289,7 @@ def _upstream_event(
     cancelled = _is_cancelled(base) if master is not None else False
     by_original: dict[datetime, UpstreamOccurrence] = {}
     if master is not None:
-        for original in _master_starts(master, start, tz, duration, window, uid, budget):
+        for original in _master_starts(master, start, tz, duration, window, uid, rules):
             by_original[original] = UpstreamOccurrence(
                 original, original, original + duration, event.summary, event.location, cancelled
             )
@@ -310,16 +377,16 @@ def _duration(component, start: datetime, calendar_tz: str, uid: str) -> timedel
 
 
 def _master_starts(
-    master, start, tz, duration, window: ImportWindow, uid: str, budget: Budget
+    master, start, tz, duration, window: ImportWindow, uid: str, rules: RuleBudget
 ) -> list[datetime]:
     if not _is_recurring(master):
         return [start.astimezone(UTC)]
-    rules = master.get("RRULE")
-    rules = rules if isinstance(rules, list) else [rules] if rules is not None else []
-    if len(rules) > 1:
-        raise CalendarImportError(f"event {uid} has {len(rules)} RRULEs; one is supported")
-    rule_text = rules[0].to_ical().decode() if rules else None
-    _check_frequency(rule_text, uid)
+    found_rules = master.get("RRULE")
+    if not isinstance(found_rules, list):
+        found_rules = [found_rules] if found_rules is not None else []
+    if len(found_rules) > 1:
+        raise CalendarImportError(f"event {uid} has {len(found_rules)} RRULEs; one is supported")
+    rule_text = found_rules[0].to_ical().decode() if found_rules else None
     spec = RecurrenceSpec(
         start=start.astimezone(ZoneInfo(tz)),
         duration=duration,
@@ -329,37 +396,16 @@ def _master_starts(
         tz=tz,
     )
     try:
-        found = expand(
-            spec,
-            window.start,
-            window.end,
-            limit=MAX_OCCURRENCES_PER_EVENT + 1,
-            deadline=budget.deadline if budget is not UNLIMITED else None,
-        )
-    except ExpansionTimeout:
-        raise CalendarImportError(budget.message()) from None
+        found = rules.expand(spec, window.start, window.end)
+    except RuleRefused as refusal:
+        if refusal.limit == DEADLINE:
+            raise CalendarImportError(Budget(rules.seconds, rules.deadline).message()) from None
+        raise CalendarImportError(
+            f"event {_short(uid)} ({rule_text}): {refusal}; nothing was imported"
+        ) from None
     except RuleError as error:
         raise CalendarImportError(f"event {uid} has a rule that cannot be used: {error}") from error
-    if len(found) > MAX_OCCURRENCES_PER_EVENT:
-        raise CalendarImportError(
-            f"the rule of event {uid} ({rule_text}) produces more than "
-            f"{MAX_OCCURRENCES_PER_EVENT} occurrences in the import window"
-        )
     return [occurrence.original_start.astimezone(UTC) for occurrence in found]
-
-
-def _check_frequency(rule_text: str | None, uid: str) -> None:
-    if rule_text is None:
-        return
-    try:
-        freq = parse_rule(rule_text).freq
-    except RuleError:
-        return  # the expansion names what is wrong
-    if freq in REFUSED_FREQUENCIES:
-        raise CalendarImportError(
-            f"event {_short(uid)} repeats every {'second' if freq == 'SECONDLY' else 'minute'} "
-            f"({rule_text}); such rules are not imported, nothing was imported"
-        )
 
 
 def _date_list(component, name: str, tz: str, uid: str) -> list[datetime]:

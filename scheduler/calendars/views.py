@@ -3,7 +3,7 @@ remove one. The work is done by the importer's service functions, shared with th
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,9 +11,12 @@ from flask_login import current_user
 from ..core.policy import can
 from ..extensions import db
 from ..organisations.models import Organisation
+from ..web.access import admit, load, requires
+from ..web.forms import submitted
 from .fetch import ADDRESS_NOT_ALLOWED, UNREACHABLE
 from .forms import CalendarActionForm, CalendarImportForm
 from .importer import (
+    IMPORT_FAILED,
     import_new_calendar,
     refresh_calendar,
     remove_calendar,
@@ -21,12 +24,7 @@ from .importer import (
     visible_calendars,
 )
 from .models import ImportedCalendar
-from .parse import CalendarImportError
-
-
-def _require_manager(organisation_id: int | None = None) -> None:
-    if not can(current_user, "manage_calendars", organisation_id):
-        abort(403)
+from .parse import MALFORMED, UNKNOWN_ZONE, CalendarImportError
 
 
 def reason(message: str | None) -> str | None:
@@ -34,12 +32,15 @@ def reason(message: str | None) -> str | None:
     known = {
         ADDRESS_NOT_ALLOWED: _("this address is not allowed"),
         UNREACHABLE: _("the server cannot be reached"),
+        MALFORMED: _("the calendar is malformed"),
+        UNKNOWN_ZONE: _("the calendar names a time zone (TZID) that does not exist"),
+        IMPORT_FAILED: _("the import failed; the details are in the server's log"),
     }
     return known.get(message, message) if message else message
 
 
+@requires("manage_calendars")
 def index():
-    _require_manager()
     form = _import_form()
     if request.method == "POST":
         return _add(form)
@@ -67,7 +68,7 @@ def _add(form: CalendarImportForm):
         db.select(Organisation).filter_by(slug=form.org.data or "")
     ).one_or_none()
     if organisation is not None:
-        _require_manager(organisation.id)
+        admit(organisation, "manage_calendars")
     elif form.org.data:
         form.org.data = None  # an unknown organisation: "choose one"
     if not form.validate_on_submit():
@@ -91,15 +92,12 @@ def _add(form: CalendarImportForm):
 def _managed_calendar(calendar_id: int) -> ImportedCalendar:
     """The calendar for a button: 404 if there is none (or it was removed), 403 if it is not
     the user's to change, 400 without a valid form (CSRF)."""
-    calendar = db.session.get(ImportedCalendar, calendar_id)
-    if calendar is None or calendar.removed_at is not None:
-        abort(404)
-    _require_manager(calendar.organisation_id)
-    if not CalendarActionForm().validate_on_submit():
-        abort(400)
+    calendar = load(ImportedCalendar, calendar_id, "manage_calendars")
+    submitted(CalendarActionForm())
     return calendar
 
 
+@requires("manage_calendars")
 def refresh(calendar_id: int):
     calendar = _managed_calendar(calendar_id)
     if calendar.is_paused:
@@ -116,18 +114,21 @@ def refresh(calendar_id: int):
     return redirect(url_for("calendars.index"))
 
 
+@requires("manage_calendars")
 def pause(calendar_id: int):
     set_paused(_managed_calendar(calendar_id), True)
     flash(_("The calendar is paused: it is not refreshed until it is resumed."))
     return redirect(url_for("calendars.index"))
 
 
+@requires("manage_calendars")
 def resume(calendar_id: int):
     set_paused(_managed_calendar(calendar_id), False)
     flash(_("The calendar is refreshed again."))
     return redirect(url_for("calendars.index"))
 
 
+@requires("manage_calendars")
 def remove(calendar_id: int):
     cancelled, kept = remove_calendar(_managed_calendar(calendar_id))
     flash(

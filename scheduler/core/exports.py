@@ -72,6 +72,37 @@ def append_row(sheet, values: Sequence[Any]) -> None:
                 cell.quotePrefix = True
 
 
+def write_table(sheet, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A header in bold, then ``rows`` through :func:`append_row` (an empty string is an
+    empty cell); each column as wide as its text, within reason."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    append_row(sheet, header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        append_row(sheet, [None if v == "" else v for v in row])
+    for index, _column in enumerate(header, start=1):
+        values = [str(c.value or "") for c in sheet[get_column_letter(index)]]
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            60, max(8, *(len(v) + 2 for v in values))
+        )
+
+
+def xlsx_table(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A workbook of one sheet, ``title``, written by :func:`write_table`."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = xlsx_text(title)[:31]  # the longest sheet name a spreadsheet accepts
+    write_table(sheet, header, rows)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def terminal_text(text: str) -> str:
     """``text`` with control characters (ESC, CR, BEL, …) shown escaped, never sent raw."""
     return "".join(

@@ -1,47 +1,90 @@
-"""Names in the visitor's language, and Estonian alphabetical order.
+"""Texts in the reader's language along the one fallback chain, and Estonian alphabetical order.
 
-Rows that carry a name in several languages keep it in ``FIELD`` (Estonian, the official
-text), ``FIELD_en`` and ``FIELD_ru``. ``localized(obj, "name", "ru")`` is the one place that
-chooses among them: the visitor's language, then English, then Estonian.
+Rows that carry a text in several languages keep it in ``FIELD`` (Estonian, the official
+text), ``FIELD_en`` and ``FIELD_ru``. Every surface (pages, JSON-LD, the API, the widget,
+feeds, calendar files and mail) chooses among them here: the reader's language, then English,
+then Estonian (``pick``), and keeps the language the chosen text is written in, for a ``lang``
+attribute on mixed content.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 LANGUAGES = ("et", "en", "ru")
+FALLBACK = ("en", "et")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and the language it is written in."""
+
+    value: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def language_code(locale: Any) -> str:
+    """``"ru"`` of ``ru``, ``ru_RU``, ``ru-RU`` or a Babel locale; Estonian when none."""
+    return (str(locale or "") or "et").split("_")[0].split("-")[0].lower()
+
+
+def fallback_order(language: str) -> tuple[str, ...]:
+    """The reader's language, then English, then Estonian (each once)."""
+    return tuple(dict.fromkeys((language, *FALLBACK)))
+
+
+def pick(texts: Mapping[str, str | None], language: str) -> Text | None:
+    """The first text of ``texts`` (by language code) along the fallback chain."""
+    for code in fallback_order(language):
+        if texts.get(code):
+            return Text(texts[code], code)
+    return None
+
+
+def language_fields(field: str) -> tuple[str, ...]:
+    """The names ``field`` has in each language: ("name", "name_en", "name_ru")."""
+    return tuple(field if code == "et" else f"{field}_{code}" for code in LANGUAGES)
+
+
+def in_each_language(obj: Any, field: str) -> dict[str, Any]:
+    """``obj``'s ``field`` in each language, by name: {"name": …, "name_en": …, …}."""
+    return {name: _raw(obj, name) for name in language_fields(field)}
+
+
+def _raw(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
 
 
 def _value(obj: Any, name: str) -> str | None:
-    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-    return value or None
+    return _raw(obj, name) or None
 
 
-def localized(obj: Any, field: str, locale: str | None) -> str:
-    """``obj``'s ``field`` in ``locale``, falling back to English and then to Estonian.
-
-    ``obj`` is a model row or a mapping (e.g. a report row) with ``field``, ``field_en`` and
-    ``field_ru``; the Estonian value is the bare ``field``.
-    """
-    code = (locale or "et").split("_")[0].split("-")[0].lower()
-    order = [code, "en", "et"] if code != "et" else ["et"]
-    for language in order:
-        value = _value(obj, field if language == "et" else f"{field}_{language}")
-        if value:
-            return value
-    return _value(obj, field) or ""
+def texts_of(obj: Any, field: str) -> dict[str, str | None]:
+    """``{"et": field, "en": field_en, "ru": field_ru}`` of a row or a mapping."""
+    return {code: _value(obj, field if code == "et" else f"{field}_{code}") for code in LANGUAGES}
 
 
-def text_language(obj: Any, field: str, locale: str | None) -> str:
+def text_of(obj: Any, field: str, locale: Any) -> Text | None:
+    """``obj``'s ``field`` in ``locale`` along the fallback chain, with its language."""
+    return pick(texts_of(obj, field), language_code(locale))
+
+
+def localized(obj: Any, field: str, locale: Any) -> str:
+    """``obj``'s ``field`` in ``locale``, falling back to English and then to Estonian."""
+    found = text_of(obj, field, locale)
+    return found.value if found else ""
+
+
+def text_language(obj: Any, field: str, locale: Any) -> str:
     """The language of what ``localized`` shows, for a ``lang`` attribute on mixed content."""
-    code = (locale or "et").split("_")[0].split("-")[0].lower()
-    order = [code, "en", "et"] if code != "et" else ["et"]
-    for language in order:
-        if _value(obj, field if language == "et" else f"{field}_{language}"):
-            return language
-    return "et"
+    found = text_of(obj, field, locale)
+    return found.lang if found else "et"
 
 
 # The Estonian alphabet (Eesti Keele Instituut): š and ž follow s, z comes between them, and

@@ -1,19 +1,26 @@
 """Who may do what: the one place the web layer asks.
 
-``can(user, action, obj)`` answers yes or no; views never compare role strings. Each kind of
-object has a loader next to its views (e.g. :func:`scheduler.events.access.load_event`) that
-answers 404 when the object is not the user's to see and 403 when it is theirs to see but not
-to change.
+``can(user, action, obj)`` answers yes or no; views never compare role strings. Every row is
+first asked ``can(user, "see", row)`` (who may know it exists, per kind of row); the web
+layer's one loader (:func:`scheduler.web.access.load`) answers 404 when that is no and 403
+when the row is seen but the action is not allowed. Lists ask :func:`organisation_scope` (and
+the read model :func:`event_visibility`), so a list never shows what a page refuses.
 
 Rules, by role:
 
 - admin: everything;
-- coordinator: their organisation's events, series, imported calendars and reminders;
+- coordinator: their organisation's events, series, imported calendars, reminders and people;
 - organiser: reads like a viewer, and records (and sees) the outcomes of the events they
   organise (a series lists its organisers by email);
 - viewer: reads everything, changes nothing;
+- imported series (and their events) change at their source: nobody changes them here, their
+  outcomes are recorded as any other's;
 - plans: everyone signed in reads them; admins roll and publish;
 - anonymous: public events only;
+- who sees which event (:class:`EventVisibility`): public events everyone; internal ones
+  admins and viewers, the coordinators of the event's organisation and the event's
+  organisers — active accounts only. The read model turns the same facts into SQL
+  (``scheduler.events.queries.visible_series``), so a list never shows what a page hides;
 - history (who changed what): signed-in people who may see the object.
 
 Unknown actions are refused.
@@ -21,7 +28,8 @@ Unknown actions are refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..accounts.models import Role
@@ -86,25 +94,81 @@ def _view_every_event(user, _obj=None) -> bool:
     return _is_admin(user) or _role(user) == Role.VIEWER
 
 
+@dataclass(frozen=True)
+class EventVisibility:
+    """Which events a person may see, as plain facts: what ``view_event`` asks of one event
+    and what the read model turns into a SQL condition for a list (hashable: a private
+    feed's cache key holds its owner's). Public events: everyone."""
+
+    every: bool = False  # internal events of every organisation (admins, viewers)
+    organisation_id: int | None = None  # internal events of this organisation (coordinators)
+    organiser_email: str | None = None  # internal events whose series name this address
+
+    def names(self, organisers: Iterable[str] | None) -> bool:
+        """Whether a series' organisers include the person."""
+        email = self.organiser_email
+        return bool(email) and email in [(o or "").strip().lower() for o in organisers or []]
+
+    def admits(self, series) -> bool:
+        """Whether the person may see the events of ``series``."""
+        return (
+            bool(series.is_public)
+            or self.every
+            or (self.organisation_id is not None and series.organisation_id == self.organisation_id)
+            or self.names(series.organisers)
+        )
+
+
+PUBLIC_ONLY = EventVisibility()
+EVERY_EVENT = EventVisibility(every=True)
+
+
+def event_visibility(user) -> EventVisibility:
+    """What ``user`` may see, from their current role, organisation, address and state: a
+    deactivated account (or a visitor) sees public events only."""
+    if not _signed_in(user) or not getattr(user, "is_active", False):
+        return PUBLIC_ONLY
+    if _view_every_event(user):
+        return EVERY_EVENT
+    return EventVisibility(
+        organisation_id=user.organisation_id if _role(user) == Role.COORDINATOR else None,
+        organiser_email=(user.email or "").strip().lower() or None,
+    )
+
+
 def _view_event(user, event) -> bool:
-    if event is None:
-        return False
-    series = _series_of(event)
-    if series.is_public or _view_every_event(user):
-        return True
-    return _coordinates(user, series.organisation_id) or organises(user, event)
+    return event is not None and event_visibility(user).admits(_series_of(event))
 
 
-def _change_event(user, event) -> bool:
-    """Move, cancel, restore, edit one occurrence (or its series)."""
+def is_imported(obj) -> bool:
+    """Whether an event or series comes from an imported calendar (it changes at its source)."""
+    return bool(getattr(_series_of(obj), "is_imported", False))
+
+
+def _manages_event(user, event) -> bool:
+    """Admins, and the coordinators of the event's (or series') organisation."""
     return event is not None and (_is_admin(user) or _coordinates(user, _event_org(event)))
 
 
-def _create_series(user, organisation_id) -> bool:
-    """Without an organisation: the series editor at all; with one (an id): a series of it."""
-    if organisation_id is None:
+def _change_event(user, event) -> bool:
+    """Move, cancel, restore, edit one occurrence (or its series); never an imported one."""
+    return _manages_event(user, event) and not is_imported(event)
+
+
+def _organisation_id(obj) -> int | None:
+    """An organisation's id, from an id, an Organisation or a row that belongs to one."""
+    org_id = getattr(obj, "organisation_id", None)
+    if org_id is None:
+        org_id = getattr(obj, "id", obj)
+    return org_id
+
+
+def _create_series(user, organisation) -> bool:
+    """Without an organisation: the series editor at all; with one (an id or an
+    Organisation): a series of it."""
+    if organisation is None:
         return _role(user) in (Role.ADMIN, Role.COORDINATOR)
-    return _is_admin(user) or _coordinates(user, organisation_id)
+    return _is_admin(user) or _coordinates(user, _organisation_id(organisation))
 
 
 def _share_event(user, event) -> bool:
@@ -118,7 +182,27 @@ def _share_event(user, event) -> bool:
 
 
 def _record_outcome(user, event) -> bool:
-    return _change_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
+    return _manages_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
+
+
+ALL = "all"
+
+
+def organisation_scope(user) -> str | int | None:
+    """Whose rows (reminders, series, calendars) the user manages, for queries: ``ALL`` for
+    an admin, their organisation's id for a coordinator, None for anyone else."""
+    if _is_admin(user):
+        return ALL
+    if _role(user) == Role.COORDINATOR:
+        return user.organisation_id
+    return None
+
+
+def _see_registrations(user, event) -> bool:
+    """An occurrence's participant list and check-in (names and emails): admins, and the
+    coordinators and organisers of the organising organisation or named on the event."""
+    same_org = event is not None and getattr(user, "organisation_id", None) == _event_org(event)
+    return _record_outcome(user, event) or (_role(user) == Role.ORGANISER and same_org)
 
 
 def outcome_scope(user) -> tuple[str, object] | None:
@@ -147,10 +231,12 @@ def _manage_calendars(user, organisation_id) -> bool:
     or an ImportedCalendar): that organisation's calendars."""
     if organisation_id is None:
         return _role(user) in (Role.ADMIN, Role.COORDINATOR)
-    org_id = getattr(organisation_id, "organisation_id", None)
-    if org_id is None:
-        org_id = getattr(organisation_id, "id", organisation_id)
-    return _is_admin(user) or _coordinates(user, org_id)
+    return _is_admin(user) or _coordinates(user, _organisation_id(organisation_id))
+
+
+def _see_calendar(user, calendar) -> bool:
+    """The calendars page lists every calendar not removed to those who manage any."""
+    return calendar.removed_at is None and _manage_calendars(user, None)
 
 
 # --- reminders ---------------------------------------------------------------------------
@@ -163,6 +249,18 @@ def _see_reminders(user, _obj) -> bool:
 
 def _all_reminders(user, _obj) -> bool:
     return _is_admin(user)
+
+
+def _see_reminder(user, reminder) -> bool:
+    """One outbox row: admins, and the coordinators of its event's organisation."""
+    scope = organisation_scope(user)
+    if scope == ALL:
+        return True
+    return (
+        scope is not None
+        and reminder.event is not None
+        and reminder.event.series.organisation_id == scope
+    )
 
 
 # --- feeds -------------------------------------------------------------------------------
@@ -239,6 +337,13 @@ def _may_list_people(user, _obj) -> bool:
     return _may_invite(user, None)
 
 
+def _see_person(user, person) -> bool:
+    """Admins know everyone; others the people of their own organisation."""
+    return _is_admin(user) or (
+        user.organisation_id is not None and person.organisation_id == user.organisation_id
+    )
+
+
 def _see_all_people(user, _obj) -> bool:
     """Everyone on the people page and in the invitation's organisations (else their own)."""
     return _is_admin(user)
@@ -269,11 +374,39 @@ def _active(rule: Rule) -> Rule:
     return checked
 
 
+def _everyone(_user, _obj) -> bool:
+    return True
+
+
+# Who may know that a row exists, by its table: the loader's 404. Kinds not listed are
+# never loaded through the policy.
+_SEEN: dict[str, Rule] = {
+    "event": _view_event,
+    "series": _view_event,
+    "organisation": _everyone,
+    "indicator": _everyone,
+    "plan": _active(_view_plans),
+    "imported_calendar": _see_calendar,
+    "reminder": _see_reminder,
+    "feed_token": _revoke_feed_token,
+    "user_account": _active(_see_person),
+}
+
+
+def _see(user, obj) -> bool:
+    rule = _SEEN.get(getattr(obj, "__tablename__", None))
+    return obj is not None and rule is not None and rule(user, obj)
+
+
 _RULES: dict[str, Rule] = {
+    "see": _see,
     "view_event": _view_event,
     "view_every_event": _view_every_event,
     "change_event": _change_event,
     "record_outcome": _record_outcome,
+    "see_registrations": _active(_see_registrations),
+    # accept or decline, change the settings, write to everyone: those who see the list
+    "manage_registrations": _active(_see_registrations),
     "create_series": _create_series,
     "edit_series": _change_event,
     "share_event": _share_event,
@@ -281,6 +414,7 @@ _RULES: dict[str, Rule] = {
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,
     "see_all_reminders": _all_reminders,
+    "retry_reminder": _see_reminder,
     "create_feed_token": _create_feed_token,
     "revoke_feed_token": _revoke_feed_token,
     "revoke_own_feed_token": _own_feed_token,

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+# The one home of the installation's default time zone: config.py's TIMEZONE defaults to it,
+# and the pure code (rules, plan files, new series) falls back on it where no app is at hand.
 DEFAULT_TZ = "Europe/Tallinn"
 
 

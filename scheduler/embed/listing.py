@@ -1,8 +1,9 @@
-"""Events as the iframe form lists them. Pure: event rows in, plain entries out.
+"""Events as the iframe form lists them. Pure: event rows in, entries out.
 
-Titles follow the open API (``publicapi.serialise``): the requested language, then English,
-then Estonian, and each entry knows which language its title is in (for ``lang``). Dates and
-times are the event's own wall-clock time, written as ``embed.js`` writes them.
+Each entry is the event as the one presentation shows it (``events.presentation``: title and
+the language it is in, place, status and reason), so the widget says what the page, the API
+and the feeds say. Only the times are the widget's own: the event's wall-clock time, written
+as ``embed.js`` writes them.
 """
 
 from __future__ import annotations
@@ -10,33 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
 
-from ..publicapi.serialise import FALLBACK, titles_of
+from ..events import presentation as show
 
 
 @dataclass(frozen=True)
 class Entry:
-    title: str
-    title_language: str
-    start: datetime  # aware, in the event's zone
-    end: datetime
+    """An event as the one presentation shows it, and its times as ``embed.js`` writes them."""
+
+    shown: show.Shown
     start_text: str
     end_text: str
-    cancelled: bool
-    location: str
-    url: str
-
-
-def title_and_language(titles: dict[str, str], language: str) -> tuple[str, str]:
-    for code in (language, *FALLBACK):
-        if titles.get(code):
-            return titles[code], code
-    for code, text in titles.items():
-        return text, code
-    return "", language
 
 
 def when_texts(start: datetime, end: datetime, locale: str) -> tuple[str, str]:
@@ -47,25 +34,13 @@ def when_texts(start: datetime, end: datetime, locale: str) -> tuple[str, str]:
     return first, f"{format_skeleton('MMMEd', end, tzinfo=end.tzinfo, locale=locale)}, {end:%H:%M}"
 
 
-def entries(events: Iterable, *, language: str, page_url: Callable[[int], str]) -> list[Entry]:
-    listed = []
-    for event in events:
-        series = event.series
-        tz = ZoneInfo(series.timezone)
-        start, end = event.start.astimezone(tz), event.end.astimezone(tz)
-        title, title_language = title_and_language(titles_of(event), language)
-        start_text, end_text = when_texts(start, end, language)
-        listed.append(
-            Entry(
-                title=title,
-                title_language=title_language,
-                start=start,
-                end=end,
-                start_text=start_text,
-                end_text=end_text,
-                cancelled=event.status.value == "cancelled",
-                location=event.location or series.location or "",
-                url=page_url(event.id),
-            )
-        )
-    return listed
+def entry(shown: show.Shown) -> Entry:
+    return Entry(shown, *when_texts(shown.start, shown.end, shown.language))
+
+
+def entries(events: Iterable, *, language: str, uid: Callable, base_url: str) -> list[Entry]:
+    """The widget's entries; links open the event's page in the list's language."""
+    return [
+        entry(show.present(e, language, uid=uid(e), base_url=base_url, link_language=language))
+        for e in events
+    ]

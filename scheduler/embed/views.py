@@ -6,18 +6,18 @@ Accept-Language) for this answer only, so that a city website's visitors get no 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import current_app, render_template, request, send_from_directory
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
-from ..core.time import zone
-from ..events.models import EVENT_TYPES
-from ..publicapi import service
-from ..publicapi.params import ApiArgumentError, Limits, parse_events_query
-from ..publicapi.views import base_url, languages, url_builder
-from ..security import security_headers
-from ..security.headers import CONTENT_SECURITY_POLICY
+from ..events import queries
+from ..events.filters import WIDGET, FilterError, Limits, page_language
+from ..events.presentation import listing_url
+from ..events.uids import event_uid
+from ..publicapi.addresses import base_url, languages
+from ..web import security_headers
+from ..web.headers import CONTENT_SECURITY_POLICY
+from ..web.languages import negotiated_language
 from .listing import entries
 
 # The site's own policy, except that any site may frame this one page.
@@ -40,69 +40,56 @@ def script():
 
 
 def list_language() -> str:
-    chosen = request.args.get("lang")
-    if chosen in languages():
-        return chosen
-    return request.accept_languages.best_match(languages()) or current_app.config.get(
-        "BABEL_DEFAULT_LOCALE", "et"
-    )
-
-
-def more_url(orgs: tuple[str, ...], language: str) -> str:
-    """The city's page for one organisation, else the public home; in the list's language."""
-    path = f"/city/{orgs[0]}" if len(orgs) == 1 else "/"
-    return f"{base_url()}{path}?lang={language}"
+    """``?lang=`` (an unknown code is refused, as on every surface), else Accept-Language."""
+    return page_language(request.args, languages(), ("lang",)) or negotiated_language()
 
 
 def _query():
+    """The widget's filters by the public vocabulary (``held_in`` is ``language``; ``lang``
+    stays the list's language), with the API's rules: an empty value is refused."""
     config = current_app.config
-    args = {
-        "org": request.args.get("org", ""),
-        "type": request.args.get("type", ""),
-        "lang": request.args.get("held_in", ""),
-        "limit": request.args.get("limit", ""),
-    }
-    return parse_events_query(
-        args,
-        today=datetime.now(zone(service.tz())).date(),
-        secret=config["SECRET_KEY"],
-        known_orgs=service.known_orgs,
-        event_types=EVENT_TYPES,
-        languages=languages(),
-        limits=Limits(
-            default_limit=config["EMBED_EVENTS_LIMIT"],
-            max_limit=config["API_EVENTS_MAX_LIMIT"],
-            default_weeks=config["API_EVENTS_WEEKS"],
-        ),
+    limits = Limits(
+        default_limit=config["EMBED_EVENTS_LIMIT"],
+        max_limit=config["API_EVENTS_MAX_LIMIT"],
+        default_weeks=config["API_EVENTS_WEEKS"],
     )
+    return queries.query_for(request.args, WIDGET, limits)
 
 
 @security_headers({"Content-Security-Policy": FRAMABLE_POLICY, "X-Frame-Options": None})
 def events():
     """``/embed/events``: the upcoming public events ``/api/events`` gives for the same
     filter, as a page without scripts that another site frames."""
-    language = list_language()
+    try:
+        language = list_language()
+    except FilterError as error:
+        return _problem(error, negotiated_language())
     with force_locale(language):
         try:
             query = _query()
-        except ApiArgumentError as error:
-            body = render_template(
-                "embed/events.html",
-                language=language,
-                entries=[],
-                problem=str(error),
-                more_url=more_url((), language),
-            )
-            return _page(body, 400)
-        rows = service.events_page(query)[: query.limit]
+        except FilterError as error:
+            return _problem(error, language)
+        rows = queries.events_page(query)[: query.limit]
         body = render_template(
             "embed/events.html",
             language=language,
-            entries=entries(rows, language=language, page_url=url_builder("events.detail")),
+            entries=entries(rows, language=language, uid=event_uid, base_url=base_url()),
             problem=None,
-            more_url=more_url(query.orgs, language),
+            more_url=listing_url(base_url(), query.orgs, language),
         )
     return _page(body, 200)
+
+
+def _problem(error: FilterError, language: str):
+    with force_locale(language):
+        body = render_template(
+            "embed/events.html",
+            language=language,
+            entries=[],
+            problem=error.message(_),
+            more_url=listing_url(base_url(), (), language),
+        )
+    return _page(body, 400)
 
 
 def _page(body: str, status: int):

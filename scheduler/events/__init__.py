@@ -5,8 +5,12 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from ..core.policy import can
-    from ..core.web import add_nav_link
+    from ..web.nav import add_nav_link
+    from . import signals
+    from .expansion import raise_sequences
     from .labels import display_status, event_type_label, status_label
+
+    signals.series_changed.connect(raise_sequences)
 
     app.jinja_env.globals.update(
         can=can,  # templates ask the same policy as the views

@@ -1,37 +1,16 @@
-"""Loading events for the web through the policy: 404 when not yours to see, 403 when yours
-to see but not to change; and the awaiting-outcome worklist's query."""
+"""The awaiting-outcome worklist's query: whose past events still wait for their outcome."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..core.bounds import is_valid_id
 from ..core.policy import can, outcome_scope
 from ..core.time import utcnow
 from ..extensions import db
 from .models import Event, EventStatus, Series
-
-log = logging.getLogger(__name__)
-
-
-def load_event(event_id: int, action: str = "view_event", user=None) -> Event:
-    """The event, if ``user`` (default: the signed-in one) may do ``action`` on it."""
-    user = user if user is not None else current_user
-    event = db.session.get(Event, event_id) if is_valid_id(event_id) else None
-    if event is None or not can(user, "view_event", event):
-        abort(404)
-    if action != "view_event" and not can(user, action, event):
-        log.warning(
-            "refused %s on event %s for %s", action, event_id, getattr(user, "email", "anonymous")
-        )
-        abort(403)
-    return event
 
 
 def is_awaiting_outcome(event: Event, now: datetime | None = None) -> bool:

@@ -23,23 +23,28 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, select
 
-from ..core.policy import can
+from ..core.policy import event_visibility
 from ..core.time import DEFAULT_TZ, local_midnight, utcnow, zone
 from ..extensions import db
-from ..organisations.models import Organisation, OrganisationKind
 from ..plans.models import Activity
+from ..web.pages import PUBLIC_HOME, offered
 from . import views as year_views
+from .filters import AWAITING, STATUSES
 from .labels import status_label
 from .models import EVENT_TYPES, Event, EventStatus, Series
-from .queries import EventFilter, day_counts, events_by_id, first_of_each_day, window_selector
+from .queries import (
+    EventFilter,
+    day_counts,
+    events_by_id,
+    first_of_each_day,
+    partner_organisations,
+    window_selector,
+)
 
 VIEWS = ("agenda", "week", "month")
 AGENDA_DAYS = 28
-AWAITING = "awaiting_outcome"
-STATUSES = ("planned", AWAITING, "held", "not_held", "cancelled")
 VIEW_LABELS = {"agenda": _l("Agenda"), "week": _l("Week"), "month": _l("Month")}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-MAX_PARAMETER = 100
 # Arguments only the calendar knows: with one of them a visitor's ``/`` is the calendar
 # (bookmarks keep working); without, visitors get the public site's home.
 CALENDAR_ONLY_ARGS = frozenset(("view", "year", "date", "org", "activity", "status", "mine"))
@@ -93,9 +98,7 @@ def index():
     """``/``: the agenda, week or month; the year table for ``?view=year`` or ``?year=``."""
     asked = [name for name in sorted(CALENDAR_ONLY_ARGS) if name in request.args]
     if not current_user.is_authenticated and not asked:
-        from ..public.views import home
-
-        return home()
+        return offered(PUBLIC_HOME)()
     view = request.args.get("view")
     if view == "year" or (view is None and "year" in request.args):
         return year_views.index()
@@ -137,28 +140,18 @@ def _query_from_request() -> CalendarQuery:
             abort(400, _("The date must be written as YYYY-MM-DD."))
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             abort(400, _("%(year)s is not a year of the programme's calendar", year=day.year))
-    status = args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(400, _("Unknown status."))
+    filters = year_views.workspace_filters()
+    first = year_views.first_value
     return CalendarQuery(
         view=view,
         day=day,
-        org=_text(args.get("org")),
-        activity=_text(args.get("activity")),
-        event_type=_text(args.get("type")),
-        language=_text(args.get("language")),
-        status=status,
-        mine=args.get("mine") in ("1", "on", "true", "yes"),
+        org=first(filters.orgs),
+        activity=first(filters.activities),
+        event_type=first(filters.types),
+        language=first(filters.languages),
+        status=first(filters.statuses),
+        mine=filters.mine,
     )
-
-
-def _text(value: str | None) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if len(value) > MAX_PARAMETER or "\x00" in value:
-        abort(400, _("A filter value is too long or not text."))
-    return value
 
 
 # Events
@@ -176,21 +169,13 @@ def _selecting(query: CalendarQuery, start: date, end: date):
         language=query.language,
         organiser=current_user.email if query.mine else None,
         public_only=not current_user.is_authenticated,
-        visible=_visible_series(),
+        visibility=event_visibility(current_user),
     )
     select_events = window_selector(event_filter)
     if not query.status:
         return select_events
     condition = _status_condition(query.status, utcnow())
     return lambda *columns, **window: select_events(*columns, **window).where(condition)
-
-
-def _visible_series():
-    """The policy per series, for signed-in people who may not see every internal event;
-    None when nothing needs checking (visitors get public events only, by the filter)."""
-    if not current_user.is_authenticated or can(current_user, "view_every_event"):
-        return None
-    return lambda series: can(current_user, "view_event", series)
 
 
 def _status_condition(status: str, now: datetime):
@@ -348,11 +333,7 @@ def _long(day: date) -> str:
 
 def _choices() -> dict:
     locale = str(get_locale())
-    organisations = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.kind.in_([OrganisationKind.IMPLEMENTER, OrganisationKind.PARTNER]))
-        .order_by(Organisation.slug)
-    ).all()
+    organisations = partner_organisations()
     activities = db.session.scalars(
         select(Activity).where(Activity.id.in_(select(Series.activity_id))).order_by(Activity.code)
     ).all()

@@ -6,6 +6,7 @@ import json
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
 
 from ..core.bounds import FIRST_YEAR, LAST_YEAR, MAX_ATTENDANCE, cli_id_type, is_reasonable_date
 from ..core.exports import terminal_text
@@ -28,7 +29,7 @@ events_group = click.Group("events", help="List events and change single occurre
 
 
 def event_as_dict(event: Event, tz: str = DEFAULT_TZ) -> dict:
-    from ..feeds.uids import event_uid
+    from .uids import event_uid
 
     series = event.series
     local = zone(series.timezone or tz)
@@ -55,21 +56,15 @@ def event_as_dict(event: Event, tz: str = DEFAULT_TZ) -> dict:
     }
 
 
+def _local_date_option(flag: str, name: str, help_text: str):
+    return click.option(
+        flag, name, required=True, type=click.DateTime(["%Y-%m-%d"]), help=help_text
+    )
+
+
 @events_group.command("list")
-@click.option(
-    "--from",
-    "start",
-    required=True,
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="First local date (inclusive).",
-)
-@click.option(
-    "--to",
-    "end",
-    required=True,
-    type=click.DateTime(["%Y-%m-%d"]),
-    help="Last local date (exclusive).",
-)
+@_local_date_option("--from", "start", "First local date (inclusive).")
+@_local_date_option("--to", "end", "Last local date (exclusive).")
 @click.option("--org", help="Organisation slug, e.g. tartu.")
 @click.option("--activity", help="Activity code; its sub-activities are included.")
 @click.option("--type", "event_type", help="Event type, e.g. club.")
@@ -183,7 +178,7 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
             new_start = parse_local_datetime(start, tz)
             new_end = parse_local_datetime(end, tz) if end else None
         except ValueError as error:
-            raise OccurrenceError(f"not a date and time: {error}") from error
+            raise OccurrenceError(_l("not a date and time: %(error)s", error=error)) from error
         ensure_editable_by_people(event)
         return move_occurrence(event, new_start, new_end)
 
@@ -192,11 +187,19 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
 
 @events_group.command("cancel")
 @click.argument("event_id", type=cli_id_type())
-@click.option("--reason", help="Shown to organisers and in the calendar.")
+@click.option("--reason", help="Why, in Estonian: shown to organisers and in the calendar.")
+@click.option("--reason-en", help="The reason in English (optional).")
+@click.option("--reason-ru", help="The reason in Russian (optional).")
 @with_appcontext
-def cancel_command(event_id: int, reason: str | None) -> None:
+def cancel_command(
+    event_id: int, reason: str | None, reason_en: str | None, reason_ru: str | None
+) -> None:
     """Cancel one occurrence."""
-    _change(lambda: cancel_occurrence(_editable(event_id), reason))
+    _change(
+        lambda: cancel_occurrence(
+            _editable(event_id), reason, reason_en=reason_en, reason_ru=reason_ru
+        )
+    )
 
 
 @events_group.command("edit")

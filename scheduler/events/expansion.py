@@ -16,13 +16,15 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core.time import local_midnight, parse_local_datetime, to_utc, utcnow, zone
 from ..extensions import db
-from ..recurrence import DateRange, Occurrence, RecurrenceSpec, expand
+from ..recurrence import DateRange, Occurrence, RecurrenceSpec, RuleBudget, RuleLimits
 from . import signals
-from .models import Event, EventStatus, Series
+from .models import SERIES_TEXTS, Event, EventStatus, Series
+from .uids import keep_uid
 
 
 @dataclass
@@ -57,6 +59,24 @@ def spec_for(series: Series) -> RecurrenceSpec:
         bounds=bounds,
         tz=tz,
     )
+
+
+def rule_limits(**changes) -> RuleLimits:
+    """The limits every rule meets (config.py RULES_*); ``changes`` for a caller with its
+    own deadline or total per save (a plan load, an import)."""
+    config = current_app.config
+    values = {
+        "refused_frequencies": tuple(config["RULES_REFUSED_FREQUENCIES"]),
+        "max_per_series": int(config["RULES_MAX_OCCURRENCES_PER_SERIES"]),
+        "max_per_save": int(config["RULES_MAX_OCCURRENCES_PER_SAVE"]),
+        "seconds": float(config["RULES_DEADLINE_SECONDS"]),
+    }
+    return RuleLimits(**(values | changes))
+
+
+def rule_budget(**changes) -> RuleBudget:
+    """A new save's budget under the configured limits."""
+    return RuleBudget(rule_limits(**changes))
 
 
 def expansion_window(series: Series, horizon_end: datetime) -> tuple[datetime, datetime]:
@@ -94,13 +114,14 @@ class CreationBatch:
 def expand_series(
     series: Series,
     horizon_end: datetime,
-    deadline: float | None = None,
+    budget: RuleBudget | None = None,
     *,
     existing: Iterable[Event] | None = None,
     batch: CreationBatch | None = None,
 ) -> ExpansionReport:
-    """``deadline`` (a ``time.monotonic()`` value) bounds the rule's expansion: past it,
-    recurrence.ExpansionTimeout is raised and nothing of this series is changed.
+    """The rule is expanded within ``budget``, the save's share of the limits (a new one
+    under the configured limits if none is given): a rule refused by one of them raises
+    recurrence.RuleRefused and nothing of this series is changed.
 
     ``existing``: all of the series' rows, already loaded (by a caller expanding many
     series), instead of a query per series. ``batch``: collect the new rows there for one
@@ -111,7 +132,9 @@ def expand_series(
         return report
     wanted_utc = {
         to_utc(occurrence.original_start): occurrence
-        for occurrence in expand(spec_for(series), window_start, window_end, deadline=deadline)
+        for occurrence in (budget or rule_budget()).expand(
+            spec_for(series), window_start, window_end
+        )
     }
     if existing is None:
         existing = Event.query.filter(
@@ -126,7 +149,8 @@ def expand_series(
     }
     now = utcnow()
     for key, event in _pair_retimed(wanted_utc, existing, series.timezone).items():
-        # The series' time of day changed: same occurrence, new identity.
+        # The series' time of day changed: same occurrence, new key, the same UID for life.
+        keep_uid(event)
         del existing[event.original_start]
         event.original_start = key
         existing[key] = event
@@ -155,6 +179,31 @@ def _announce_created(created: list[Event], report: ExpansionReport) -> None:
     for event in created:
         signals.occurrence_scheduled.send(event)
     report.created += len(created)
+
+
+#: series fields that every occurrence shows in a calendar (SUMMARY, DESCRIPTION, LOCATION,
+#: URL, CATEGORIES, CLASS): a change to one is a change of each occurrence
+SHOWN_FIELDS = frozenset(
+    {
+        *SERIES_TEXTS,
+        "location",
+        "online_url",
+        "event_type",
+        "is_public",
+        "languages",
+    }
+)
+
+
+def raise_sequences(series: Series, fields: set[str], **_ignored) -> None:
+    """A series-wide change a calendar shows raises each occurrence's SEQUENCE, so clients
+    that keep one VEVENT per occurrence take the new version (series_changed receiver)."""
+    if not fields & SHOWN_FIELDS:
+        return
+    now = utcnow()
+    for event in series.events:
+        event.sequence += 1
+        event.updated_at = now
 
 
 def withdraw_series(series: Series) -> ExpansionReport:

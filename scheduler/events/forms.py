@@ -33,8 +33,8 @@ from ..core.bounds import MAX_ATTENDANCE, MAX_NOTE_CHARS
 from ..core.localized import estonian_key
 from ..core.time import zone
 from ..extensions import db
-from ..history.conflicts import VersionedForm
 from ..organisations.models import Organisation
+from ..web.conflicts import VersionedForm
 from .models import Event
 
 NOTE = [Optional(), Length(max=MAX_NOTE_CHARS)]
@@ -119,7 +119,9 @@ class NotHeldForm(OccurrenceForm):
 
 class CancelForm(OccurrenceForm):
     prefilled = False
-    reason = StringField(_l("Reason"), validators=NOTE)
+    reason = StringField(_l("Reason for cancelling"), validators=NOTE)
+    reason_en = StringField(_l("Reason for cancelling (English)"), validators=NOTE)
+    reason_ru = StringField(_l("Reason for cancelling (Russian)"), validators=NOTE)
 
     def current_values(self, event: Event) -> dict:
         return {"reason": event.notes}

@@ -1,4 +1,4 @@
-"""Translatable names of event types and statuses."""
+"""Translatable names of event types, statuses and holiday policies."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,6 +23,13 @@ STATUS_LABELS = {
     "awaiting_outcome": _l("Awaiting outcome"),
 }
 
+# What a series does on Estonian public holidays (Series.holiday_policy)
+HOLIDAY_LABELS = {
+    "keep": _l("Keep them"),
+    "skip": _l("Skip public holidays"),
+    "next": _l("Move to the next working day"),
+}
+
 
 def event_type_label(code: str) -> str:
     return str(EVENT_TYPE_LABELS.get(code, code))
@@ -30,6 +37,23 @@ def event_type_label(code: str) -> str:
 
 def status_label(code: str) -> str:
     return str(STATUS_LABELS.get(code, code))
+
+
+def holiday_label(code: str) -> str:
+    return str(HOLIDAY_LABELS.get(code, code))
+
+
+def status_code(event) -> str:
+    status = event.status
+    return getattr(status, "value", status)
+
+
+def is_cancelled(event) -> bool:
+    """The one meaning of "cancelled" every presentation uses (pages, the widget, the API,
+    calendar files, schema.org): someone called the event off beforehand. An event that
+    was due and did not take place is "not held" and is never shown or counted as
+    cancelled."""
+    return status_code(event) == "cancelled"
 
 
 def display_status(event) -> str:

@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.localized import localized
-from ..core.time import utcnow
+from ..core.localized import language_fields, localized
+from ..core.time import DEFAULT_TZ, utcnow
 from ..core.types import UTCDateTime, enum_column
 from ..core.vocabulary import EVENT_TYPES  # noqa: F401 (re-exported)
 from ..extensions import db
@@ -32,6 +32,10 @@ class EventStatus(enum.StrEnum):
     HELD = "held"
     NOT_HELD = "not_held"
     CANCELLED = "cancelled"
+
+
+# The texts a series has in each language: title, title_en, title_ru, description, …
+SERIES_TEXTS = (*language_fields("title"), *language_fields("description"))
 
 
 class Series(db.Model):
@@ -61,7 +65,7 @@ class Series(db.Model):
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     # Replayed by `flask plan demo` from a real plan into a current year (see plans.demo).
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Tallinn")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TZ)
     start_date: Mapped[date] = mapped_column(Date)
     start_time: Mapped[time] = mapped_column(Time)
     duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
@@ -76,6 +80,11 @@ class Series(db.Model):
     reminder_policy: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # The series this one was split from ("this and following"): together they are one
+    # activity to a visitor, whose other dates span both.
+    split_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("series.id", ondelete="SET NULL", name="fk_series_split_from")
+    )
     # What the last plan load wrote ({"series": …, "overrides": …}, as `flask plan export`
     # writes them), so a later load sees what changed on the web since; None: not written
     # by a plan load (created on the web, or loaded before this was kept).
@@ -92,6 +101,12 @@ class Series(db.Model):
 
     def title_for(self, locale: str = "et") -> str:
         return localized(self, "title", locale)
+
+    @property
+    def is_imported(self) -> bool:
+        """Whether it comes from an imported calendar and changes at its source; the link
+        (``import_link``) is the calendars feature's, which this layer does not import."""
+        return getattr(self, "import_link", None) is not None
 
 
 class Event(db.Model):
@@ -127,10 +142,16 @@ class Event(db.Model):
     # Said of this occurrence alone, shown (and put in feeds) before the series' description.
     description: Mapped[str | None] = mapped_column(Text)
     # The reason given when it was cancelled: public, unlike the notes (None when restored).
+    # Estonian, with optional English and Russian versions (shown as titles are: ru → en → et).
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancel_reason_en: Mapped[str | None] = mapped_column(Text)
+    cancel_reason_ru: Mapped[str | None] = mapped_column(Text)
     attendance: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # The UID calendars know this occurrence by, written once its derived UID (series key and
+    # original start: events.uids) would change — a series time change, a split — and kept.
+    uid: Mapped[str | None] = mapped_column(String(500))
     # Raised by every recorded change (scheduler.history): a form opened on an older version
     # gets the conflict page instead of overwriting the newer change. No server default in the
     # model (the migration has one for old rows): one the ORM would read back after each

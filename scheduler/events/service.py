@@ -1,7 +1,8 @@
 """Changes to single occurrences: move, cancel, edit, record the outcome.
 
 Each function changes the session and announces the change; the caller commits.
-Errors are ``OccurrenceError`` with a message meant for the person who asked.
+Errors are ``OccurrenceError`` with a message meant for the person who asked: in the page's
+language on the web, in English on the command line and in logs.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from flask import has_request_context
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..core.bounds import (
     MAX_ATTENDANCE,
     MAX_NOTE_CHARS,
-    TooLong,
-    bounded_text,
     column_length,
     is_valid_id,
 )
+from ..core.policy import is_imported
 from ..core.time import local_midnight, require_aware, utcnow, zone
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -27,7 +30,20 @@ from .models import Event, EventStatus
 
 
 class OccurrenceError(ValueError):
-    """A change to an occurrence that cannot be made; the message says why."""
+    """A change to an occurrence that cannot be made; the message (a lazy string) says why.
+
+    ``str(error)`` is the message in the page's language during a request, and in English
+    elsewhere: the command line and the logs speak English whatever the default locale."""
+
+    def __init__(self, message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        if has_request_context():
+            return str(self.message)
+        with force_locale("en"):
+            return str(self.message)
 
 
 # Without an activity timeframe, an occurrence moves at most this far from its original date.
@@ -37,7 +53,7 @@ MOVE_REACH = timedelta(days=366)
 def get_event(event_id: int) -> Event:
     event = db.session.get(Event, event_id) if is_valid_id(event_id) else None
     if event is None:
-        raise OccurrenceError(f"no event with id {event_id}")
+        raise OccurrenceError(_l("no event with id %(id)s", id=event_id))
     return event
 
 
@@ -61,13 +77,14 @@ def lock_event(event_id: int) -> Event | None:
 
 
 def ensure_editable_by_people(event: Event) -> None:
-    """Imported events change at their source; here only their type and outcome are set."""
-    from ..calendars.models import is_imported
-
-    if is_imported(event.series):
+    """Imported events change at their source; here only their type and outcome are set (the
+    command line's check: on the web the policy refuses the change first)."""
+    if is_imported(event):
         raise OccurrenceError(
-            "this event comes from an imported calendar: change it at its source "
-            "(only its outcome can be recorded here)"
+            _l(
+                "this event comes from an imported calendar: change it at its source "
+                "(only its outcome can be recorded here)"
+            )
         )
 
 
@@ -79,21 +96,24 @@ def move_occurrence(event: Event, start: datetime, end: datetime | None = None) 
     """
     require_aware(start)
     if event.status == EventStatus.CANCELLED:
-        raise OccurrenceError("a cancelled event cannot be moved; restore it first")
+        raise OccurrenceError(_l("a cancelled event cannot be moved; restore it first"))
     first, last = move_timeframe(event)
     start = _instant(start)
     if start is None or not first <= start < last:
         local = zone(event.series.timezone)
         raise OccurrenceError(
-            f"the new start must fall between {first.astimezone(local):%Y-%m-%d} and "
-            f"{(last.astimezone(local) - timedelta(days=1)):%Y-%m-%d} "
-            "(the activity's timeframe, or a year around the original date)"
+            _l(
+                "the new start must fall between %(first)s and %(last)s "
+                "(the activity's timeframe, or a year around the original date)",
+                first=f"{first.astimezone(local):%Y-%m-%d}",
+                last=f"{(last.astimezone(local) - timedelta(days=1)):%Y-%m-%d}",
+            )
         )
     end = _instant(require_aware(end)) if end is not None else start + (event.end - event.start)
     if end is None or end <= start:
-        raise OccurrenceError("the end must be after the start")
+        raise OccurrenceError(_l("the end must be after the start"))
     if end - start > MOVE_REACH:
-        raise OccurrenceError("an occurrence cannot last longer than a year")
+        raise OccurrenceError(_l("an occurrence cannot last longer than a year"))
     previous_start, previous_end = event.start, event.end
     if (previous_start, previous_end) == (start, end):
         return event
@@ -125,14 +145,26 @@ def _instant(value: datetime) -> datetime | None:
         return None
 
 
-def cancel_occurrence(event: Event, reason: str | None = None) -> Event:
+def cancel_occurrence(
+    event: Event,
+    reason: str | None = None,
+    *,
+    reason_en: str | None = None,
+    reason_ru: str | None = None,
+) -> Event:
+    """Cancel a planned occurrence. ``reason`` is the public reason in Estonian;
+    ``reason_en`` and ``reason_ru`` are its optional English and Russian versions."""
     if event.status in (EventStatus.HELD, EventStatus.NOT_HELD):
-        raise OccurrenceError("the event already has an outcome and cannot be cancelled")
+        raise OccurrenceError(_l("the event already has an outcome and cannot be cancelled"))
     if event.status == EventStatus.CANCELLED:
         return event
-    reason = _bounded(reason, MAX_NOTE_CHARS, "the reason")
+    reason = _bounded(reason, MAX_NOTE_CHARS, _l("the reason"))
+    reason_en = _bounded(reason_en, MAX_NOTE_CHARS, _l("the reason in English"))
+    reason_ru = _bounded(reason_ru, MAX_NOTE_CHARS, _l("the reason in Russian"))
     event.status = EventStatus.CANCELLED
     event.cancel_reason = reason or None
+    event.cancel_reason_en = reason_en or None
+    event.cancel_reason_ru = reason_ru or None
     if reason:
         event.notes = reason
     _mark_overridden(event)
@@ -144,7 +176,7 @@ def restore_occurrence(event: Event) -> Event:
     if event.status != EventStatus.CANCELLED:
         return event
     event.status = EventStatus.PLANNED
-    event.cancel_reason = None
+    event.cancel_reason = event.cancel_reason_en = event.cancel_reason_ru = None
     _mark_overridden(event)
     signals.occurrence_restored.send(event)
     return event
@@ -158,10 +190,10 @@ def edit_occurrence(
     notes: str | None = None,
     description: str | None = None,
 ) -> Event:
-    title = _bounded(title, column_length(Event.title), "the title")
-    description = _bounded(description, MAX_NOTE_CHARS, "the description")
-    location = _bounded(location, column_length(Event.location), "the location")
-    notes = _bounded(notes, MAX_NOTE_CHARS, "the notes")
+    title = _bounded(title, column_length(Event.title), _l("the title"))
+    description = _bounded(description, MAX_NOTE_CHARS, _l("the description"))
+    location = _bounded(location, column_length(Event.location), _l("the location"))
+    notes = _bounded(notes, MAX_NOTE_CHARS, _l("the notes"))
     significant = False
     if title is not None and title != event.title:
         event.title, significant = title or None, True
@@ -190,17 +222,24 @@ def record_outcome(
 ) -> Event:
     now = now or utcnow()
     if event.status == EventStatus.CANCELLED:
-        raise OccurrenceError("a cancelled event cannot be recorded as held or not held")
+        raise OccurrenceError(_l("a cancelled event cannot be recorded as held or not held"))
     if event.start > now:
         raise OccurrenceError(
-            f"the event starts {event.start.isoformat()}: "
-            "its outcome can be recorded once it begins"
+            _l(
+                "the event starts %(start)s: its outcome can be recorded once it begins",
+                start=event.start.isoformat(),
+            )
         )
     if attendance is not None and attendance < 0:
-        raise OccurrenceError("attendance cannot be negative")
+        raise OccurrenceError(_l("attendance cannot be negative"))
     if attendance is not None and attendance > MAX_ATTENDANCE:
-        raise OccurrenceError(f"attendance must be at most {MAX_ATTENDANCE:,}".replace(",", " "))
-    note = _bounded(note, MAX_NOTE_CHARS, "the note")
+        raise OccurrenceError(
+            _l(
+                "attendance must be at most %(limit)s",
+                limit=f"{MAX_ATTENDANCE:_}".replace("_", " "),
+            )
+        )
+    note = _bounded(note, MAX_NOTE_CHARS, _l("the note"))
     participants = organisations_by_slug(kov_slugs) if held else []
     status = EventStatus.HELD if held else EventStatus.NOT_HELD
     signals.outcome_recording.send(event, status=status, attendance=attendance)
@@ -221,15 +260,22 @@ def organisations_by_slug(slugs: Iterable[str]) -> list[Organisation]:
     found = db.session.scalars(select(Organisation).where(Organisation.slug.in_(wanted))).all()
     missing = sorted(set(wanted) - {o.slug for o in found})
     if missing:
-        raise OccurrenceError(f"unknown organisation(s): {', '.join(missing)}")
+        raise OccurrenceError(_l("unknown organisation(s): %(slugs)s", slugs=", ".join(missing)))
     return sorted(found, key=lambda o: o.slug)
 
 
-def _bounded(value: str | None, limit: int | None, field: str) -> str | None:
-    try:
-        return bounded_text(value, limit, field)
-    except TooLong as error:
-        raise OccurrenceError(str(error)) from None
+def _bounded(value: str | None, limit: int | None, field) -> str | None:
+    """``value`` if it fits in ``limit`` characters; ``field`` names it (a lazy string)."""
+    if value is None or limit is None or len(value) <= limit:
+        return value
+    raise OccurrenceError(
+        _l(
+            "%(field)s is too long (%(length)s characters, at most %(limit)s)",
+            field=field,
+            length=len(value),
+            limit=limit,
+        )
+    )
 
 
 def _mark_overridden(event: Event) -> None:

@@ -9,20 +9,20 @@ from itertools import groupby
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..calendars.models import is_imported
-from ..core.policy import can
+from ..core.policy import can, event_visibility
 from ..core.time import DEFAULT_TZ, utcnow, zone
-from ..core.web import remember_nav_count
 from ..extensions import db
-from ..history.conflicts import ConflictRow, compare, conflict_response
 from ..history.display import records_since
-from ..organisations.models import Organisation, OrganisationKind
-from ..recurrence import RuleError, describe
-from .access import awaiting_count, awaiting_events, load_event
-from .expansion import spec_for
+from ..web.access import admit, load, requires
+from ..web.conflicts import ConflictRow, compare, conflict_response
+from ..web.forms import flash_errors
+from ..web.nav import remember_nav_count
+from ..web.pages import PUBLIC_EVENT_PAGE, SHARE_TEXTS, offered
+from .access import awaiting_count, awaiting_events
+from .filters import WORKSPACE, EventsQuery, FilterError, Limits
 from .forms import (
     CancelForm,
     EditForm,
@@ -36,17 +36,17 @@ from .forms import (
 )
 from .labels import display_status, status_label
 from .models import EVENT_TYPES, Event
-from .queries import EventFilter, list_events
+from .queries import EventFilter, list_events, partner_organisations, query_for
 from .service import (
     OccurrenceError,
     cancel_occurrence,
     edit_occurrence,
-    ensure_editable_by_people,
     lock_event,
     move_occurrence,
     record_outcome,
     restore_occurrence,
 )
+from .shown import rule_text
 
 log = logging.getLogger(__name__)
 
@@ -54,23 +54,20 @@ log = logging.getLogger(__name__)
 def index():
     years = years_with_events()
     year = _chosen_year(years)
+    filters = workspace_filters()
     event_filter = EventFilter(
         start=date(year, 1, 1),
         end=date(year + 1, 1, 1),
-        org=request.args.get("org") or None,
-        activity=request.args.get("activity") or None,
-        event_type=request.args.get("type") or None,
+        org=first_value(filters.orgs),
+        activity=first_value(filters.activities),
+        event_type=first_value(filters.types),
+        language=first_value(filters.languages),
         public_only=not current_user.is_authenticated,
+        visibility=event_visibility(current_user),
     )
     events = list_events(event_filter)
-    if current_user.is_authenticated:
-        events = [e for e in events if can(current_user, "view_event", e)]
     months = _by_month(events)
-    organisations = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.kind.in_([OrganisationKind.IMPLEMENTER, OrganisationKind.PARTNER]))
-        .order_by(Organisation.slug)
-    ).all()
+    organisations = partner_organisations()
     return render_template(
         "events/index.html",
         months=months,
@@ -82,6 +79,20 @@ def index():
         event_types=EVENT_TYPES,
         event_filter=event_filter,
     )
+
+
+def workspace_filters() -> EventsQuery:
+    """The workspace's filters by the public vocabulary (``held_in`` is ``language``;
+    ``lang`` stays the interface language); an empty field is "all", and what cannot be
+    used is a 400 with the message every surface gives."""
+    try:
+        return query_for(request.args, WORKSPACE, Limits())
+    except FilterError as error:
+        abort(400, error.message(_))
+
+
+def first_value(values: tuple[str, ...]) -> str | None:
+    return values[0] if values else None
 
 
 def _by_month(events: list[Event]) -> list[tuple[str, list[Event]]]:
@@ -116,21 +127,13 @@ def detail(event_id: int):
     """Visitors (and ``?public=1``) get the public event page; signed-in people the
     workspace page, with the public page one click away."""
     if not current_user.is_authenticated or request.args.get("public") == "1":
-        from ..public.views import event_page
-
-        return event_page(event_id)
-    event = load_event(event_id)
-    locale = str(get_locale())
-    try:
-        rule_text = describe(spec_for(event.series), locale)
-    except RuleError:
-        rule_text = ""
+        return offered(PUBLIC_EVENT_PAGE)(event_id)
+    event = load(Event, event_id)
     return render_template(
         "events/detail.html",
         event=event,
-        rule_text=rule_text,
-        # imported events change at their source: only their outcome is recorded here
-        can_change=can(current_user, "change_event", event) and not is_imported(event.series),
+        rule_text=rule_text(event.series, str(get_locale())) or "",
+        can_change=can(current_user, "change_event", event),
         can_record=can(current_user, "record_outcome", event),
         started=event.start <= utcnow(),
         forms=_forms_for(event),
@@ -142,9 +145,7 @@ def detail(event_id: int):
 def _share_texts(event: Event) -> list[tuple[str, str]]:
     if not can(current_user, "share_event", event):
         return []
-    from ..public.views import share_texts
-
-    return share_texts(event)
+    return offered(SHARE_TEXTS)(event)
 
 
 FORMS = {
@@ -177,18 +178,14 @@ CHANGE_ACTIONS = {
 
 
 def change(event_id: int, action: str):
-    event = load_event(event_id, CHANGE_ACTIONS[action])
+    event = load(Event, event_id, CHANGE_ACTIONS[action])
     form = _form_for(event, action)
     back = redirect(url_for("events.detail", event_id=event_id), code=303)
     if not form.validate_on_submit():
-        for field, messages in form.errors.items():
-            label = getattr(getattr(form, field, None), "label", None)
-            for message in messages:
-                flash(f"{label.text}: {message}" if label else str(message), "error")
+        flash_errors(form)
         return back
-    event = lock_event(event_id)  # read afresh and held: the version check cannot be overtaken
-    if event is None:
-        abort(404)
+    # read afresh and held: the version check cannot be overtaken
+    event = admit(lock_event(event_id), CHANGE_ACTIONS[action])
     if form.is_stale(event.version):
         return _conflict(event, action, form)
     try:
@@ -237,8 +234,6 @@ def _conflict(event: Event, action: str, form):
 
 
 def _apply(event: Event, action: str, form) -> None:
-    if CHANGE_ACTIONS[action] == "change_event":
-        ensure_editable_by_people(event)
     if action == "held":
         record_outcome(
             event,
@@ -250,7 +245,12 @@ def _apply(event: Event, action: str, form) -> None:
     elif action == "not-held":
         record_outcome(event, held=False, note=form.note.data)
     elif action == "cancel":
-        cancel_occurrence(event, form.reason.data or None)
+        cancel_occurrence(
+            event,
+            form.reason.data or None,
+            reason_en=form.reason_en.data or None,
+            reason_ru=form.reason_ru.data or None,
+        )
     elif action == "restore":
         restore_occurrence(event)
     elif action == "move":
@@ -268,11 +268,9 @@ def _apply(event: Event, action: str, form) -> None:
         )
 
 
-@login_required
+@requires("see_worklist")
 def awaiting():
     """The awaiting-outcome worklist: one form, a row per event, oldest first."""
-    if not can(current_user, "see_worklist"):
-        abort(403)
     now = utcnow()
     events = awaiting_events(current_user, now)
     total = awaiting_count(current_user, now)
@@ -322,7 +320,7 @@ def _record_rows(form: WorklistForm):
             event_id = int(row.event_id.data)
         except (TypeError, ValueError):
             abort(400)
-        event = load_event(event_id, "record_outcome")
+        event = load(Event, event_id, "record_outcome")
         try:
             record_outcome(
                 event,

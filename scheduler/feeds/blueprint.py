@@ -4,6 +4,8 @@ from . import views
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 bp.add_url_rule("/", "index", views.index)
+bp.add_url_rule("/events.rss", "news", views.news, defaults={"format_": "rss"})
+bp.add_url_rule("/events.atom", "news", views.news, defaults={"format_": "atom"})
 bp.add_url_rule("/all.ics", "public_all", views.public_feed, defaults={"kind": "all"})
 bp.add_url_rule("/<any(org, activity, type, lang):kind>/<value>.ics", "public", views.public_feed)
 bp.add_url_rule("/<token>/all.ics", "private_all", views.private_feed, defaults={"kind": "all"})

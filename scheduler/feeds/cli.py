@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..accounts.addresses import cli_email
 from ..accounts.models import Role, User, find_user
 from ..core.bounds import cli_require_fits, column_length, is_valid_id
 from ..extensions import db
@@ -49,7 +50,7 @@ def create_command(email: str, label: str | None, create_user: bool) -> None:
     if user is None:
         if not create_user:
             raise click.ClickException(f"no user {email.strip().lower()}")
-        user = User(email=email.strip().lower(), role=Role.ORGANISER)
+        user = User(email=cli_email(email), role=Role.ORGANISER)
         db.session.add(user)
         click.echo(f"created user {user.email} (organiser, no password: cannot sign in)")
     row, secret = models.issue_token(user, label)

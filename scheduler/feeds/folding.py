@@ -122,13 +122,15 @@ def rule_instants(series: SeriesForFeed, first: datetime, last: datetime) -> lis
 
 
 def _matches_master(event: FeedEvent, instant: datetime, series: SeriesForFeed) -> bool:
+    """Whether the master's rule already says all a client shows of ``event`` (its URL, the
+    page of that one date, is not a difference worth an override)."""
     master = series.master
     return (
         not event.cancelled
         and event.start == instant
         and event.end == _master_end(instant, series)
-        and (event.summary, event.description, event.location, event.url)
-        == (master.summary, master.description, master.location, master.url)
+        and (event.summary, event.description, event.location)
+        == (master.summary, master.description, master.location)
         and event.categories == master.categories
     )
 

@@ -22,3 +22,13 @@ def links_for(endpoint: str, **values) -> FeedLinks:
     webcal = urlunsplit(("webcal", base.netloc, base.path.rstrip("/") + path, "", ""))
     google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
     return FeedLinks(https=https, webcal=webcal, google=google)
+
+
+def news_feeds(org_slug: str | None, language: str) -> list[tuple[str, str, str]]:
+    """(MIME type, name, address) of the RSS and Atom news feeds, in ``language``, of one
+    organisation's events or of all."""
+    args = {"lang": language, **({"org": org_slug} if org_slug else {})}
+    return [
+        ("application/rss+xml", "RSS", url_for("feeds.news", format_="rss", **args)),
+        ("application/atom+xml", "Atom", url_for("feeds.news", format_="atom", **args)),
+    ]

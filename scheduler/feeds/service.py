@@ -25,28 +25,31 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..core.bounds import FIRST_YEAR, LAST_YEAR, is_reasonable_date
 from ..core.fastpath import HotAnswers
 from ..core.localized import localized
+from ..core.policy import PUBLIC_ONLY, EventVisibility
 from ..core.time import zone
+from ..events import presentation as show
+from ..events.filters import FEED, N_, FilterError, canonical_args, page_language, parse_window
 from ..events.labels import event_type_label as type_label
-from ..events.models import Event, EventStatus, Series
+from ..events.models import Event, Series
 from ..events.queries import EventFilter, events_statement, list_events
+from ..events.shown import family_series, rule_text
+from ..events.uids import event_uid, series_uid
 from ..extensions import db
+from ..localisation import language_names
 from .fastpath import fast_path_key
 from .folding import SeriesForFeed, fold_series
 from .ical import FeedCalendar, FeedEvent, Organizer, WrittenCalendar, safe_url, write_calendar
-from .uids import event_uid, series_uid
 
 log = logging.getLogger(__name__)
 
 FEED_KINDS = ("all", "org", "activity", "type", "lang", "mine")
 MODES = ("occurrences", "series")
-MAX_WINDOW_DAYS = 366 * 5
 
 
-class FeedArgumentError(ValueError):
-    """A query argument of a feed address that cannot be used; the message says why."""
+# A feed address's query arguments are refused as every surface refuses them.
+FeedArgumentError = FilterError
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class FeedRequest:
     private: bool = False
     organiser_email: str | None = None
     locale: str = "et"
+    # A private link's events: its owner's, as the policy has them at the request
+    visibility: EventVisibility = PUBLIC_ONLY
 
     def event_filter(self) -> EventFilter:
         return EventFilter(
@@ -71,9 +76,23 @@ class FeedRequest:
             language=self.value if self.kind == "lang" else None,
             organiser=self.organiser_email if self.kind == "mine" else None,
             public_only=not self.private,
+            visibility=self.visibility if self.private else PUBLIC_ONLY,
             include_cancelled=self.show_cancelled,
-            tz=current_app.config.get("TIMEZONE", "Europe/Tallinn"),
+            tz=current_app.config["TIMEZONE"],
         )
+
+
+def _text_language(args, kind: str, value: str | None) -> str:
+    """The language of titles and texts: ``?lang=`` (or ``hl``, as calendar files take it),
+    else a language feed's own, else the site's default. Calendar apps send no
+    Accept-Language worth trusting, and the address is the cache key, so only the address
+    chooses."""
+    asked = page_language(args, current_app.config["LANGUAGES"])
+    if asked is not None:
+        return asked
+    if kind == "lang":
+        return value
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def default_window(today: date) -> tuple[date, date]:
@@ -94,24 +113,24 @@ def feed_request(
     *,
     private: bool = False,
     organiser_email: str | None = None,
+    visibility: EventVisibility = PUBLIC_ONLY,
     today: date | None = None,
 ) -> FeedRequest:
     """Read ``mode``, ``cancelled``, ``from`` and ``to`` from the query string."""
     today = today or datetime.now(zone(current_app.config["TIMEZONE"])).date()
-    start, end = default_window(today)
-    start = _date_arg(args.get("from"), "from") or start
-    end = _date_arg(args.get("to"), "to") or end
-    if end <= start:
-        raise FeedArgumentError(_("'to' must be after 'from'"))
-    if (end - start).days > MAX_WINDOW_DAYS:
-        raise FeedArgumentError(_("a feed covers at most five years"))
+    default_start, default_end = default_window(today)
+    start, end = parse_window(
+        canonical_args(args, FEED),
+        default_start=default_start,
+        default_end=lambda _start: default_end,
+    )
     mode = args.get("mode") or "occurrences"
     if mode not in MODES:
-        raise FeedArgumentError(_("mode must be 'occurrences' or 'series'"))
+        raise FeedArgumentError(N_("mode must be 'occurrences' or 'series'"))
     cancelled = args.get("cancelled") or "hide"
     if cancelled not in ("show", "hide"):
-        raise FeedArgumentError(_("cancelled must be 'show' or 'hide'"))
-    locale = value if kind == "lang" else current_app.config.get("BABEL_DEFAULT_LOCALE", "et")
+        raise FeedArgumentError(N_("cancelled must be 'show' or 'hide'"))
+    locale = _text_language(args, kind, value)
     return FeedRequest(
         kind=kind,
         value=value,
@@ -122,26 +141,8 @@ def feed_request(
         private=private,
         organiser_email=organiser_email,
         locale=locale,
+        visibility=visibility,
     )
-
-
-def _date_arg(text: str | None, name: str) -> date | None:
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise FeedArgumentError(_("'%(name)s' must be a date (YYYY-MM-DD)", name=name)) from None
-    if not is_reasonable_date(day):
-        raise FeedArgumentError(
-            _(
-                "'%(name)s' must be a date between %(first)s and %(last)s",
-                name=name,
-                first=FIRST_YEAR,
-                last=LAST_YEAR,
-            )
-        )
-    return day
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,6 +289,8 @@ class FeedCache:
         trusted — and not at all if the fingerprint changed or was forgotten meanwhile."""
         from .fastpath import HotFeed
 
+        if request.private:  # a private link is checked against its token and owner each time
+            return
         with self._lock:
             known = self._fingerprints.get(request)
             if known is None or known[0] != print_:
@@ -301,6 +304,10 @@ class FeedCache:
     def hot_for(self, environ):
         """The fast path's look-up: a remembered public feed for this address, or None."""
         return self._hot.get(fast_path_key(environ))
+
+    def stale_for(self, environ):
+        """The last public feed served at this address, however old (database outages)."""
+        return self._hot.get(fast_path_key(environ), stale=True)
 
     def forget_fingerprints(self) -> None:
         with self._lock:
@@ -360,7 +367,7 @@ def build_calendar(request: FeedRequest) -> FeedCalendar:
             vevents = context.occurrences(events)
         return FeedCalendar(
             name=calendar_name(request),
-            tz=current_app.config.get("TIMEZONE", "Europe/Tallinn"),
+            tz=current_app.config["TIMEZONE"],
             events=tuple(vevents),
             description=_("Events of ELVL's newcomer-integration programme"),
             refresh=timedelta(seconds=current_app.config["FEEDS_REFRESH_SECONDS"]),
@@ -377,11 +384,18 @@ def event_calendar(event: Event, locale: str) -> WrittenCalendar:
         return write_calendar(
             FeedCalendar(
                 name=None,
-                tz=current_app.config.get("TIMEZONE", "Europe/Tallinn"),
+                tz=current_app.config["TIMEZONE"],
                 events=tuple(vevents),
                 refresh=None,
             )
         )
+
+
+def event_ics(event: Event, locale: str) -> bytes | None:
+    """A mail attachment: the feeds' own VEVENT for this occurrence (same UID and SEQUENCE,
+    so a client updates the event it already has), or None if it cannot be written."""
+    written = event_calendar(event, locale)
+    return written.body if written.written else None
 
 
 def _load_import_links(events: list[Event]) -> None:
@@ -406,7 +420,7 @@ def _series_mode(events: list[Event], context: _Context) -> list[FeedEvent]:
     folding = [
         rows
         for rows in by_series.values()
-        if getattr(rows[0].series, "import_link", None) is None and rows[0].series.rule
+        if not rows[0].series.is_imported and rows[0].series.rule
     ]
     history = _series_history_by_id([rows[0].series_id for rows in folding])
     vevents: list[FeedEvent] = []
@@ -479,6 +493,7 @@ class _Context:
     locale: str
     base_url: str
     _descriptions: dict = field(default_factory=dict)
+    _split_parents: set | None = None
 
     def occurrences(self, events: list[Event]) -> list[FeedEvent]:
         """The occurrences that can be read; one whose row cannot is left out and logged."""
@@ -492,27 +507,30 @@ class _Context:
 
     def occurrence(self, event: Event) -> FeedEvent:
         series = event.series
+        shown = show.present(event, self.locale, uid=event_uid(event), base_url=self.base_url)
         return FeedEvent(
-            uid=event_uid(event),
+            uid=shown.uid,
             start=event.start,
             end=event.end,
             tz=series.timezone,
-            summary=event.title or series.title_for(self.locale),
+            summary=shown.title.value,
             sequence=event.sequence,
             modified=max(event.updated_at, series.updated_at),
-            description=(
-                f"{event.description.strip()}\n\n{self.description(series)}"
-                if event.description
-                else self.description(series)
-            ),
-            location=event.location or series.location,
-            url=self.url(series),
+            description=self.occurrence_description(shown, series),
+            location=shown.place,
+            url=shown.url,
             categories=feed_categories(series),
             organizer=self.organizer(series),
-            cancelled=event.status == EventStatus.CANCELLED,
+            cancelled=shown.cancelled,
             private=not series.is_public,
             ref=f"event {event.id}",
         )
+
+    def occurrence_description(self, shown: show.Shown, series: Series) -> str:
+        """Why it was cancelled, what is said of this occurrence alone, then the series'."""
+        reason = f"{_('Reason for cancelling')}: {shown.reason}" if shown.reason else None
+        parts = (reason, shown.note, self.description(series))
+        return "\n\n".join(part for part in parts if part)
 
     def series_for_feed(
         self, series: Series, rows: list[Event], history: SeriesHistory
@@ -530,7 +548,8 @@ class _Context:
             modified=master_modified(series, history),
             description=self.description(series),
             location=series.location,
-            url=self.url(series),
+            # the page of its first date in the feed: it lists the others
+            url=show.page_url(self.base_url, rows[0].id) if rows else f"{self.base_url}/",
             categories=feed_categories(series),
             organizer=self.organizer(series),
             private=not series.is_public,
@@ -546,9 +565,6 @@ class _Context:
             occurrences=tuple((event.original_start, self.occurrence(event)) for event in rows),
         )
 
-    def url(self, series: Series) -> str:
-        return series.online_url or f"{self.base_url}/"
-
     def organizer(self, series: Series) -> Organizer | None:
         emails = [email for email in series.organisers or [] if "@" in email]
         if not emails:
@@ -557,8 +573,18 @@ class _Context:
 
     def description(self, series: Series) -> str:
         if series.id not in self._descriptions:
-            self._descriptions[series.id] = series_description(series, self.locale)
+            family = self.family(series)
+            self._descriptions[series.id] = series_description(series, self.locale, family)
         return self._descriptions[series.id]
+
+    def family(self, series: Series) -> list[Series]:
+        """The parts of a split series (one query for the whole feed to know which are)."""
+        if self._split_parents is None:
+            stmt = select(Series.split_from_id).where(Series.split_from_id.is_not(None))
+            self._split_parents = set(db.session.scalars(stmt.distinct()))
+        if series.split_from_id is None and series.id not in self._split_parents:
+            return [series]
+        return family_series(series)
 
 
 DEMO_CATEGORY = "demo"
@@ -570,35 +596,24 @@ def feed_categories(series: Series) -> tuple[str, ...]:
     return (label, DEMO_CATEGORY) if series.is_demo else (label,)
 
 
-def series_description(series: Series, locale: str) -> str:
+def series_description(series: Series, locale: str, family: list[Series] | None = None) -> str:
+    """The series' description, rule text (every part of a split series), activity,
+    organiser, languages and online link, one to a line."""
     parts = []
     description = localized(series, "description", locale)
     if description:
         parts.append(description.strip())
-    rule_text = _rule_description(series, locale)
-    if rule_text:
-        parts.append(rule_text)
+    recurrence = rule_text(series, locale, family)
+    if recurrence:
+        parts.append(recurrence)
     if series.activity is not None:
         parts.append(f"{series.activity.code} {series.activity.display_title(locale)}")
     parts.append(_("Organiser: %(name)s", name=series.organisation.display_name(locale)))
     if series.languages:
-        parts.append(_("Languages: %(codes)s", codes=", ".join(series.languages)))
+        parts.append(_("Languages: %(names)s", names=language_names(series.languages, locale)))
     if safe_url(series.online_url):
         parts.append(safe_url(series.online_url))
     return "\n".join(parts)
-
-
-def _rule_description(series: Series, locale: str) -> str | None:
-    if not series.rule and not series.rdates:
-        return None
-    try:
-        from ..events.expansion import spec_for
-        from ..recurrence import describe
-
-        return describe(spec_for(series), locale)
-    except Exception:  # a description is a nicety; a feed must never fail for it
-        current_app.logger.debug("no rule description for series %s", series.key, exc_info=True)
-        return None
 
 
 def calendar_name(request: FeedRequest) -> str:

@@ -15,12 +15,17 @@ from sqlalchemy import Boolean, Date, Enum, Numeric, Time, and_, func, or_, sele
 from sqlalchemy import inspect as sa_inspect
 
 from ..core.types import UTCDateTime
+from ..events.labels import event_type_label, holiday_label, status_label
 from ..extensions import db
+from ..localisation import language_names, page_locale, page_localized, unit_label
+from ..recurrence import RuleError
+from ..recurrence.describe import describe
+from ..recurrence.engine import RecurrenceSpec
+from ..web.conflicts import EMPTY
 from .models import ChangeRecord
 from .recording import TRACKED
 
 PAGE_SIZE = 20
-EMPTY = "—"
 
 FIELD_LABELS = {
     "key": _l("Key"),
@@ -57,6 +62,9 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "attendance": _l("Attendance"),
     "notes": _l("Notes"),
+    "cancel_reason": _l("Reason for cancelling"),
+    "cancel_reason_en": _l("Reason for cancelling (English)"),
+    "cancel_reason_ru": _l("Reason for cancelling (Russian)"),
     "in_rule": _l("Produced by the rule"),
     "participants": _l("Participating local governments"),
     "code": _l("Code"),
@@ -179,8 +187,8 @@ def entries(records: list[ChangeRecord]) -> list[Entry]:
             fields=[
                 FieldChange(
                     str(FIELD_LABELS.get(name, name)),
-                    names.value(record.object_type, name, old),
-                    names.value(record.object_type, name, new),
+                    names.value(record, name, old),
+                    names.value(record, name, new),
                 )
                 for name, (old, new) in (record.changes or {}).items()
             ],
@@ -210,24 +218,24 @@ def _what(record: ChangeRecord, names: _Names) -> str:
 @cache
 def _kinds(object_type: str) -> dict[str, str]:
     model = next(m for m, spec in TRACKED.items() if spec.object_type == object_type)
-    kinds = {}
-    for column in sa_inspect(model).columns:
-        kind = "text"
-        if isinstance(column.type, UTCDateTime):
-            kind = "datetime"
-        elif isinstance(column.type, Date):
-            kind = "date"
-        elif isinstance(column.type, Time):
-            kind = "time"
-        elif isinstance(column.type, Boolean):
-            kind = "bool"
-        elif isinstance(column.type, Numeric):
-            kind = "number"
-        elif isinstance(column.type, Enum):
-            kind = "enum"
-        kinds[column.key] = kind
+    kinds = {column.key: _kind_of(column.type) for column in sa_inspect(model).columns}
     kinds.update(first="datetime", last="datetime")
     return kinds
+
+
+# How a column's recorded value reads, by the column's type (the first that matches).
+COLUMN_KINDS = (
+    (UTCDateTime, "datetime"),
+    (Date, "date"),
+    (Time, "time"),
+    (Boolean, "bool"),
+    (Numeric, "number"),
+    (Enum, "enum"),
+)
+
+
+def _kind_of(column_type) -> str:
+    return next((kind for type_, kind in COLUMN_KINDS if isinstance(column_type, type_)), "text")
 
 
 class _Names:
@@ -254,6 +262,7 @@ class _Names:
         return found
 
     def _load(self, kind: str) -> dict:
+        from ..events.models import Series
         from ..indicators.models import IndicatorTarget
         from ..organisations.models import Organisation
         from ..plans.models import Activity, Plan
@@ -261,11 +270,16 @@ class _Names:
         if kind == "organisation":
             ids = self._ids("organisation_id")
             rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
-            return {row.id: row.name for row in rows}
+            return {row.id: page_localized(row, "name") for row in rows}
         if kind == "kov":
             slugs = self._ids("participants")
             rows = db.session.scalars(select(Organisation).where(Organisation.slug.in_(slugs)))
-            return {row.slug: row.name for row in rows}
+            return {row.slug: page_localized(row, "name") for row in rows}
+        if kind == "series":
+            ids = {r.object_id for r in self._records if r.object_type == "series"}
+            return {
+                row.id: row for row in db.session.scalars(select(Series).where(Series.id.in_(ids)))
+            }
         if kind == "activity":
             ids = self._ids("activity_id")
             rows = db.session.scalars(select(Activity).where(Activity.id.in_(ids)))
@@ -283,28 +297,50 @@ class _Names:
     def target(self, target_id: int):
         return self._lookup("target").get(target_id)
 
-    def value(self, object_type: str, name: str, value: Any) -> str:
+    def value(self, record: ChangeRecord, name: str, value: Any) -> str:
+        """A recorded value as people read it: names for ids and slugs, labels for codes,
+        the rule described in words, other values in the page's language and local time."""
         if value is None or value == "" or value == []:
             return EMPTY
-        special = {
-            "organisation_id": "organisation",
-            "activity_id": "activity",
-            "plan_id": "plan",
-        }
-        if name in special:
-            return str(self._lookup(special[name]).get(value, value))
+        if name in LOOKED_UP:
+            return str(self._lookup(LOOKED_UP[name]).get(value, value))
         if name == "participants":
             kovs = self._lookup("kov")
             return ", ".join(kovs.get(slug, slug) for slug in value)
-        if name == "status":
-            from ..events.labels import status_label
+        if name in CODE_LABELS:
+            return CODE_LABELS[name](value)
+        if name == "rule" and record.object_type == "series":
+            return self._rule_text(record.object_id, value)
+        return format_value(_kinds(record.object_type).get(name, "text"), value)
 
-            return str(status_label(value))
-        if name == "event_type":
-            from ..events.labels import event_type_label
+    def _rule_text(self, series_id: int, rule: str) -> str:
+        """The rule in words, as the series page says it (from the series' first date and
+        time); the rule text itself when the series is gone or the rule cannot be read."""
+        from ..events.expansion import spec_for
 
-            return str(event_type_label(value))
-        return format_value(_kinds(object_type).get(name, "text"), value)
+        series = self._lookup("series").get(series_id)
+        if series is None:
+            return rule
+        spec = spec_for(series)
+        bare = RecurrenceSpec(start=spec.start, duration=spec.duration, rule=rule, tz=spec.tz)
+        try:
+            return describe(bare, page_locale())
+        except (RuleError, ValueError):
+            return rule
+
+
+# Columns that hold the id of a row with a name, and the kind of that row.
+LOOKED_UP = {"organisation_id": "organisation", "activity_id": "activity", "plan_id": "plan"}
+
+
+# Columns that hold a code, and the label a reader sees for it.
+CODE_LABELS = {
+    "status": status_label,
+    "event_type": event_type_label,
+    "holiday_policy": holiday_label,
+    "unit": unit_label,
+    "languages": lambda codes: language_names(codes) if isinstance(codes, list) else str(codes),
+}
 
 
 def format_value(kind: str, value: Any) -> str:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
-from ..core.bounds import is_valid_id
-from ..core.policy import can
-from ..events.access import load_event
-from ..events.models import Series
+from ..events.models import Event, Series
 from ..extensions import db
 from ..indicators.models import Indicator
 from ..localisation import lang_attr, page_localized
+from ..web.access import admit, load
 from .display import history_page
 
 
@@ -23,8 +21,6 @@ def _page() -> int:
 
 
 def _render(subject, *, title: str, back_url: str, lang, endpoint: str, intro: str = "", **ids):
-    if not can(current_user, "view_history", subject):
-        abort(404)
     history = history_page(subject, _page())
     return render_template(
         "history/list.html",
@@ -39,7 +35,7 @@ def _render(subject, *, title: str, back_url: str, lang, endpoint: str, intro: s
 
 @login_required
 def event_history(event_id: int):
-    event = load_event(event_id)
+    event = load(Event, event_id, "view_history")
     return _render(
         event,
         title=event.title or page_localized(event.series, "title"),
@@ -52,9 +48,7 @@ def event_history(event_id: int):
 
 @login_required
 def series_history(series_id: int):
-    series = db.session.get(Series, series_id) if is_valid_id(series_id) else None
-    if series is None or not can(current_user, "view_event", series):
-        abort(404)
+    series = load(Series, series_id, "view_history")
     first = series.events[0] if series.events else None
     return _render(
         series,
@@ -69,9 +63,9 @@ def series_history(series_id: int):
 
 @login_required
 def indicator_history(code: str):
-    indicator = db.session.scalar(select(Indicator).where(Indicator.code == code))
-    if indicator is None:
-        abort(404)
+    indicator = admit(
+        db.session.scalar(select(Indicator).where(Indicator.code == code)), "view_history"
+    )
     return _render(
         indicator,
         title=page_localized(indicator, "name"),

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from ..core.web import add_nav_link
     from ..events import signals
+    from ..web.nav import add_nav_link
     from .service import refuse_outcome_in_closed_year
 
     signals.outcome_recording.connect(refuse_outcome_in_closed_year)

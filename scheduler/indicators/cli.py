@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from flask import current_app
@@ -10,20 +12,32 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from ..core.exports import terminal_text
-from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..core.time import utcnow, zone
 from ..extensions import db
 from . import export, service
 from .evidence import TRUSTED_SHELL
 from .report import ReportError, build_report
 
+T = TypeVar("T")
+
 
 def _current_year() -> int:
-    return utcnow().astimezone(zone(current_app.config.get("TIMEZONE", DEFAULT_TZ))).year
+    return utcnow().astimezone(zone(current_app.config["TIMEZONE"])).year
 
 
 def _fail(error: Exception) -> None:
     db.session.rollback()
     raise click.ClickException(str(error))
+
+
+def _committed(change: Callable[[], T]) -> T:
+    """What ``change`` returns, once committed; a refusal rolls back and ends the command."""
+    try:
+        result = change()
+        db.session.commit()
+    except ValueError as error:
+        _fail(error)
+    return result
 
 
 @click.group("indicators", help="Indicators of the plan: report, manual values, targets.")
@@ -46,7 +60,7 @@ def report_command(year: int | None, fmt: str, output: str | None) -> None:
         if not output:
             raise click.UsageError("--format xlsx needs --output FILE")
         # No request here, so no locale negotiation: the configured default language.
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "et")):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
             evidence = service.report_evidence(report, audience=TRUSTED_SHELL)
             body = export.report_xlsx(report, evidence)
         Path(output).write_bytes(body)
@@ -72,13 +86,11 @@ def report_command(year: int | None, fmt: str, output: str | None) -> None:
 @with_appcontext
 def set_command(code: str, year: int, value: str, note: str, as_of, author: str) -> None:
     """Record a manual indicator's value (kept in the audit trail)."""
-    try:
-        entry = service.set_manual_value(
+    entry = _committed(
+        lambda: service.set_manual_value(
             code, year, value, evidence=note, author=author, as_of=as_of.date() if as_of else None
         )
-        db.session.commit()
-    except ValueError as error:
-        _fail(error)
+    )
     click.echo(f"{code} {year} = {entry.value.normalize():f} (as of {entry.as_of}, {entry.author})")
 
 
@@ -131,13 +143,11 @@ def targets_command(code: str) -> None:
 @with_appcontext
 def revise_command(code: str, year: int, value: str, reason: str, final: bool, author: str):
     """Revise a target, keeping the previous value and the reason."""
-    try:
-        revision = service.revise_target(
+    revision = _committed(
+        lambda: service.revise_target(
             code, year, value, reason=reason, author=author, kind="final" if final else "year"
         )
-        db.session.commit()
-    except ValueError as error:
-        _fail(error)
+    )
     before = "-" if revision.previous_value is None else f"{revision.previous_value.normalize():f}"
     click.echo(f"{code} {revision.kind} target {year}: {before} -> {revision.value.normalize():f}")
 
@@ -149,11 +159,7 @@ def revise_command(code: str, year: int, value: str, reason: str, final: bool, a
 @with_appcontext
 def close_year_command(year: int, author: str, note: str | None) -> None:
     """Freeze the year's figures as submitted; later outcome edits in it are refused."""
-    try:
-        closing = service.close_year(year, author=author, note=note)
-        db.session.commit()
-    except ValueError as error:
-        _fail(error)
+    closing = _committed(lambda: service.close_year(year, author=author, note=note))
     click.echo(f"year {year} closed: {len(closing.figures)} indicator(s) frozen as submitted")
 
 

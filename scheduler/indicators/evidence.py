@@ -1,22 +1,24 @@
 """The counted events behind a figure, as each reader may see them.
 
-Internal meetings count for everyone, but only signed-in users (any role, viewer included)
-read what they were; everyone else reads "Internal meeting". Every format that shows
-evidence — the drill-down page, the JSON API, the XLSX workbook, the command line — gets
-:class:`EvidenceEvent` rows from :func:`evidence_events`, never the event rows themselves,
-so the title a reader sees is decided here once and a new format cannot forget to hide it.
+Internal meetings count for everyone, but an event is listed only to a reader the policy lets
+see it (``scheduler.core.policy.EventVisibility``: admins and viewers, the coordinators of
+its organisation, its organisers); for everyone else it is a number ("N internal meetings
+counted, not listed"), with no title, time, organisation or id. Every format that shows
+evidence — the drill-down page, the JSON API, the XLSX workbook, the command line — gets an
+:class:`Evidence` from :func:`evidence_events`, never the event rows themselves, so what a
+reader sees is decided here once and a new format cannot forget to hide it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.localized import localized
+from ..core.localized import in_each_language, localized, text_language
+from ..core.policy import EVERY_EVENT, PUBLIC_ONLY, EventVisibility, event_visibility
 from ..core.time import zone
 from ..events.models import Event
 
@@ -25,46 +27,55 @@ from ..events.models import Event
 class Audience:
     """Who reads an export, as far as the visibility of internal meetings goes."""
 
-    reads_internal_titles: bool
+    visibility: EventVisibility
 
     @classmethod
     def of_request(cls) -> Audience:
-        """The visitor of the current request: signed in or not."""
-        return cls(reads_internal_titles=bool(current_user.is_authenticated))
+        """The visitor of the current request, as the policy has them now."""
+        return cls(event_visibility(current_user))
+
+    def may_see(self, event: Event) -> bool:
+        return self.visibility.admits(event.series)
 
 
-PUBLIC = Audience(reads_internal_titles=False)
-SIGNED_IN = Audience(reads_internal_titles=True)
-# Whoever runs ``flask …`` on the server can read the database anyway: full titles.
-TRUSTED_SHELL = SIGNED_IN
+PUBLIC = Audience(PUBLIC_ONLY)
+# Whoever runs ``flask …`` on the server can read the database anyway: every event.
+TRUSTED_SHELL = Audience(EVERY_EVENT)
+
+
+# An organisation's name in each language, as ``localized`` reads it (name, name_en, name_ru).
+Names = dict[str, str | None]
+
+
+def names_of(organisation) -> Names:
+    return in_each_language(organisation, "name")
 
 
 @dataclass(frozen=True)
 class EvidenceEvent:
-    """One counted (or planned) event, with the title its reader may see."""
+    """One counted (or planned) event that its reader may see."""
 
     id: int
     start: datetime
     local_start: datetime
     title: str
-    title_withheld: bool
     status: str
     event_type: str
     organisation: str
-    organisation_name: str
-    organisation_name_en: str | None
+    organisation_names: Names
     attendance: int | None
     participants: tuple[str, ...]
-
-    organisation_name_ru: str | None = None
+    participant_names: tuple[Names, ...] = ()
 
     def organisation_display(self, locale: str) -> str:
-        names = {
-            "name": self.organisation_name,
-            "name_en": self.organisation_name_en,
-            "name_ru": self.organisation_name_ru,
-        }
-        return localized(names, "name", locale)
+        return localized(self.organisation_names, "name", locale)
+
+    def participants_display(self, locale: str) -> list[tuple[str, str]]:
+        """(name, its language) of each local government taking part, for ``locale``."""
+        return [
+            (localized(names, "name", locale), text_language(names, "name", locale))
+            for names in self.participant_names
+        ]
 
     def as_json(self) -> dict:
         return {
@@ -80,37 +91,48 @@ class EvidenceEvent:
         }
 
 
-def may_read_title(event: Event, audience: Audience) -> bool:
-    """The one rule: an internal meeting's title only for readers allowed to see it."""
-    return event.series.is_public or audience.reads_internal_titles
+@dataclass(frozen=True)
+class Evidence:
+    """The counted events a reader may see, in time order, and how many more count toward
+    the figure without being listed (internal meetings the reader may not see)."""
+
+    events: tuple[EvidenceEvent, ...] = ()
+    withheld: int = 0
+
+    def __iter__(self) -> Iterator[EvidenceEvent]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __getitem__(self, index: int) -> EvidenceEvent:
+        return self.events[index]
 
 
-def visible_title(event: Event, audience: Audience) -> str:
-    if may_read_title(event, audience):
-        return event.display_title
-    return str(_("Internal meeting"))
-
-
-def evidence_events(events: Iterable[Event], audience: Audience, tz: str) -> list[EvidenceEvent]:
+def evidence_events(events: Iterable[Event], audience: Audience, tz: str) -> Evidence:
     local = zone(tz)
-    return [_evidence_event(event, audience, local) for event in events]
+    shown, withheld = [], 0
+    for event in events:
+        if audience.may_see(event):
+            shown.append(_evidence_event(event, local))
+        else:
+            withheld += 1
+    return Evidence(tuple(shown), withheld)
 
 
-def _evidence_event(event: Event, audience: Audience, local) -> EvidenceEvent:
+def _evidence_event(event: Event, local) -> EvidenceEvent:
     series = event.series
     organisation = series.organisation
     return EvidenceEvent(
         id=event.id,
         start=event.start,
         local_start=event.start.astimezone(local),
-        title=visible_title(event, audience),
-        title_withheld=not may_read_title(event, audience),
+        title=event.display_title,
         status=event.status.value,
         event_type=series.event_type,
         organisation=organisation.slug,
-        organisation_name=organisation.name,
-        organisation_name_en=organisation.name_en,
-        organisation_name_ru=organisation.name_ru,
+        organisation_names=names_of(organisation),
         attendance=event.attendance,
         participants=tuple(o.slug for o in event.participants),
+        participant_names=tuple(names_of(o) for o in event.participants),
     )

@@ -11,16 +11,15 @@ import io
 import json
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from ..core.exports import append_row, csv_rows
+from ..core.exports import csv_rows, write_table
 from ..core.localized import localized
+from ..events.labels import event_type_label
 from ..localisation import unit_label
-from .evidence import EvidenceEvent
+from .evidence import Evidence
 from .report import Report
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -96,7 +95,7 @@ def _text(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def report_xlsx(report: Report, evidence: dict[str, list[EvidenceEvent]]) -> bytes:
+def report_xlsx(report: Report, evidence: dict[str, Evidence]) -> bytes:
     """A workbook: the plan's indicator table with an "actual" column, breakdowns, evidence."""
     rows = report.as_list()
     book = Workbook()
@@ -107,19 +106,6 @@ def report_xlsx(report: Report, evidence: dict[str, list[EvidenceEvent]]) -> byt
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _write(sheet, header: list[str], rows: list[list[Any]]) -> None:
-    append_row(sheet, header)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        append_row(sheet, [None if v == "" else v for v in row])
-    for index, _column in enumerate(header, start=1):
-        values = [str(c.value or "") for c in sheet[get_column_letter(index)]]
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            60, max(8, *(len(v) + 2 for v in values))
-        )
 
 
 def _indicator_sheet(sheet, report: Report, rows: list[dict]) -> None:
@@ -156,13 +142,20 @@ def _indicator_sheet(sheet, report: Report, rows: list[dict]) -> None:
             row["projected"],
             row["cumulative"],
             row["progress"],
-            _cell(row["on_track"]),
+            _yes_no(row["on_track"]),
             _("the year alone") if row["scope"] == "year" else _("cumulatively"),
         ]
         if report.closing:
             line.append((row["submitted"] or {}).get("actual"))
         body.append(line)
-    _write(sheet, header, body)
+    write_table(sheet, header, body)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    """A yes/no cell in the reader's language (the CSV keeps "yes"/"no" for scripts)."""
+    if value is None:
+        return None
+    return _("yes") if value else _("no")
 
 
 def _by_org_sheet(sheet, rows: list[dict]) -> None:
@@ -177,12 +170,15 @@ def _by_org_sheet(sheet, rows: list[dict]) -> None:
         for row in rows
         for slug, org in row["by_org"].items()
     ]
-    _write(sheet, [_("Code"), _("Organisation"), _("Name"), _("Actual"), _("Planned")], body)
+    write_table(sheet, [_("Code"), _("Organisation"), _("Name"), _("Actual"), _("Planned")], body)
 
 
-def _evidence_sheet(sheet, evidence: dict[str, list[EvidenceEvent]]) -> None:
+def _evidence_sheet(sheet, evidence: dict[str, Evidence]) -> None:
+    locale = str(get_locale())
     body = []
     for code, events in evidence.items():
+        if events.withheld:
+            body.append([code, None, None, _not_listed(events.withheld)])
         for event in events:
             body.append(
                 [
@@ -190,10 +186,10 @@ def _evidence_sheet(sheet, evidence: dict[str, list[EvidenceEvent]]) -> None:
                     event.local_start.strftime("%Y-%m-%d %H:%M"),
                     event.id,
                     event.title,
-                    event.organisation,
-                    event.event_type,
+                    event.organisation_display(locale),
+                    event_type_label(event.event_type),
                     event.attendance,
-                    ", ".join(event.participants),
+                    ", ".join(name for name, _language in event.participants_display(locale)),
                     len(event.participants),
                 ]
             )
@@ -208,7 +204,15 @@ def _evidence_sheet(sheet, evidence: dict[str, list[EvidenceEvent]]) -> None:
         _("Participating KOVs"),
         _("Participations"),
     ]
-    _write(sheet, header, body)
+    write_table(sheet, header, body)
+
+
+def _not_listed(count: int) -> str:
+    return ngettext(
+        "%(num)d internal meeting counted, not listed",
+        "%(num)d internal meetings counted, not listed",
+        count,
+    )
 
 
 def _manual_sheet(sheet, rows: list[dict]) -> None:
@@ -227,4 +231,4 @@ def _manual_sheet(sheet, rows: list[dict]) -> None:
                 ]
             )
     header = [_("Code"), _("Value"), _("As of"), _("Author"), _("Evidence"), _("Recorded")]
-    _write(sheet, header, body)
+    write_table(sheet, header, body)

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..history.conflicts import VersionedForm
+from ..web.conflicts import VersionedForm
 
 YEARS = NumberRange(2000, 2100)
 
@@ -22,6 +22,15 @@ class ManualValueForm(VersionedForm, FlaskForm):
     )
     as_of = DateField(_l("As of"), validators=[Optional()])
 
+    def arguments(self) -> dict:
+        """The service's ``set_manual_value`` arguments (after the indicator's code)."""
+        return {
+            "year": self.year.data,
+            "value": self.value.data,
+            "evidence": self.evidence.data,
+            "as_of": self.as_of.data,
+        }
+
 
 class TargetForm(VersionedForm, FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
@@ -31,7 +40,20 @@ class TargetForm(VersionedForm, FlaskForm):
     )
     final = BooleanField(_l("The final (2029) target"))
 
+    def arguments(self) -> dict:
+        """The service's ``revise_target`` arguments (after the indicator's code)."""
+        return {
+            "year": self.year.data,
+            "value": self.value.data,
+            "reason": self.reason.data,
+            "kind": "final" if self.final.data else "year",
+        }
+
 
 class CloseYearForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), YEARS])
     note = StringField(_l("Note (e.g. the submission's reference)"), validators=[Length(max=500)])
+
+    def arguments(self) -> dict:
+        """The service's ``close_year`` arguments."""
+        return {"year": self.year.data, "note": self.note.data or None}

@@ -61,28 +61,34 @@ def _in_window(window: YearWindow):
     return and_(Event.start >= start, Event.start < end)
 
 
+def _year_type_and_organisation(window: YearWindow) -> tuple:
+    """The columns a figure is grouped by: the event's local year, type and organisation."""
+    return (
+        year_bucket(window).label("year"),
+        Series.event_type.label("event_type"),
+        Series.organisation_id.label("org_id"),
+    )
+
+
+def _of_types(stmt: Select, window: YearWindow, types: Iterable[str], status) -> Select:
+    """``stmt`` (over events) limited to the window's events of ``types`` in ``status``."""
+    return stmt.join(Series, Series.id == Event.series_id).where(
+        _in_window(window), status, Series.event_type.in_(sorted(set(types)))
+    )
+
+
 def event_counts_statement(window: YearWindow, types: Iterable[str], now: datetime) -> Select:
     state = case(
         (Event.status == EventStatus.HELD, literal(HELD)),
         (Event.start < now, literal(OVERDUE)),
         else_=literal(PLANNED),
     )
-    rows = (
-        select(
-            year_bucket(window).label("year"),
-            state.label("state"),
-            Series.event_type.label("event_type"),
-            Series.organisation_id.label("org_id"),
-        )
-        .select_from(Event)
-        .join(Series, Series.id == Event.series_id)
-        .where(
-            _in_window(window),
-            Event.status.in_([EventStatus.HELD, EventStatus.PLANNED]),
-            Series.event_type.in_(sorted(set(types))),
-        )
-        .subquery("counted")
-    )
+    rows = _of_types(
+        select(*_year_type_and_organisation(window), state.label("state")).select_from(Event),
+        window,
+        types,
+        Event.status.in_([EventStatus.HELD, EventStatus.PLANNED]),
+    ).subquery("counted")
     return (
         select(
             rows.c.year,
@@ -102,43 +108,30 @@ def event_counts_statement(window: YearWindow, types: Iterable[str], now: dateti
 def participations_statement(window: YearWindow, types: Iterable[str]) -> Select:
     organiser = aliased(Organisation, name="organiser")
     participant = aliased(Organisation, name="participant")
-    rows = (
+    participations = (
         select(
-            year_bucket(window).label("year"),
-            Series.event_type.label("event_type"),
-            Series.organisation_id.label("org_id"),
+            *_year_type_and_organisation(window),
             EventParticipation.organisation_id.label("participant_id"),
         )
         .select_from(EventParticipation)
         .join(Event, Event.id == EventParticipation.event_id)
-        .join(Series, Series.id == Event.series_id)
-        .where(
-            _in_window(window),
-            Event.status == EventStatus.HELD,
-            Series.event_type.in_(sorted(set(types))),
-        )
-        .subquery("participations")
+    )
+    rows = _of_types(participations, window, types, Event.status == EventStatus.HELD).subquery(
+        "participations"
+    )
+    grouped = (
+        rows.c.year,
+        rows.c.event_type,
+        organiser.slug,
+        organiser.kind,
+        participant.slug,
+        participant.kind,
     )
     return (
-        select(
-            rows.c.year,
-            rows.c.event_type,
-            organiser.slug,
-            organiser.kind,
-            participant.slug,
-            participant.kind,
-            func.count().label("n"),
-        )
+        select(*grouped, func.count().label("n"))
         .join(organiser, organiser.id == rows.c.org_id)
         .join(participant, participant.id == rows.c.participant_id)
-        .group_by(
-            rows.c.year,
-            rows.c.event_type,
-            organiser.slug,
-            organiser.kind,
-            participant.slug,
-            participant.kind,
-        )
+        .group_by(*grouped)
     )
 
 

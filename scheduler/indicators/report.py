@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.time import DEFAULT_TZ, utcnow
+from ..core.time import utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
 from .figures import (
@@ -32,8 +32,6 @@ from .queries import (
 )
 from .rules import CountingRule, parse_counting_rule
 
-FIRST_YEAR = 2023  # the measure runs 01.01.2023–31.10.2029
-FINAL_YEAR = 2029
 # Figures compared with what was submitted when a year was closed.
 SUBMITTED_KEYS = ("actual", "planned", "cumulative", "target_year", "target_2029")
 
@@ -156,12 +154,12 @@ def manual_as_dict(value: IndicatorManualValue | None) -> dict[str, Any] | None:
 
 def year_window(year: int, indicators: list[Indicator] | None = None) -> YearWindow:
     config = current_app.config
-    first = int(config.get("INDICATORS_FIRST_YEAR", FIRST_YEAR))
+    first = int(config["INDICATORS_FIRST_YEAR"])
     final_years = [t.year for i in indicators or [] for t in i.targets if t.kind == "final"]
-    last = max([year, int(config.get("INDICATORS_FINAL_YEAR", FINAL_YEAR)), *final_years])
+    last = max([year, int(config["INDICATORS_FINAL_YEAR"]), *final_years])
     if year < first:
         raise ReportError(f"the programme starts in {first}: no report for {year}")
-    return YearWindow(first, last, config.get("TIMEZONE", DEFAULT_TZ))
+    return YearWindow(first, last, config["TIMEZONE"])
 
 
 def load_indicators(codes: list[str] | None = None) -> list[Indicator]:

@@ -11,13 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..core.time import utcnow, zone
+from ..events.labels import STATUS_LABELS
 from ..events.models import Event, EventStatus
 from ..events.service import OccurrenceError
 from ..extensions import db
-from .evidence import Audience, EvidenceEvent, evidence_events
+from .evidence import Audience, Evidence, evidence_events
 from .figures import rule_matches
 from .models import (
     Indicator,
@@ -209,7 +212,7 @@ def refuse_if_closed(year: int, what: str) -> None:
 
 
 def local_year_of(event: Event) -> int:
-    return event.start.astimezone(zone(current_app.config.get("TIMEZONE", DEFAULT_TZ))).year
+    return event.start.astimezone(zone(current_app.config["TIMEZONE"])).year
 
 
 def refuse_outcome_in_closed_year(event: Event, status: EventStatus, **_kwargs) -> None:
@@ -218,41 +221,72 @@ def refuse_outcome_in_closed_year(event: Event, status: EventStatus, **_kwargs) 
     closing = closing_for(year)
     if closing is None:
         return
+    values = {
+        "id": event.id,
+        "date": event.start.date().isoformat(),
+        "year": year,
+        "closed": f"{closing.closed_at:%Y-%m-%d}",
+        "author": closing.author,
+        "status": STATUS_LABELS[status.value],
+    }
     affected = _submitted_figures_touched_by(event, closing)
-    detail = f"; it counts toward {affected}" if affected else ""
+    if affected is None:
+        raise OccurrenceError(
+            _l(
+                "event %(id)s (%(date)s): year %(year)s is closed — its figures were "
+                "submitted on %(closed)s by %(author)s; recording it as “%(status)s” "
+                "would change them",
+                **values,
+            )
+        )
     raise OccurrenceError(
-        f"event {event.id} ({event.start.date().isoformat()}): year {year} is closed — its "
-        f"figures were submitted on {closing.closed_at:%Y-%m-%d} by {closing.author}; "
-        f"recording it as {status.value} would change them{detail}"
+        _l(
+            "event %(id)s (%(date)s): year %(year)s is closed — its figures were submitted "
+            "on %(closed)s by %(author)s; recording it as “%(status)s” would change these "
+            "submitted figures: %(figures)s",
+            figures=affected,
+            **values,
+        )
     )
 
 
-def _submitted_figures_touched_by(event: Event, closing: IndicatorYearClosing) -> str:
+def _submitted_figures_touched_by(event: Event, closing: IndicatorYearClosing) -> LazyString | None:
+    """The submitted figures an outcome of ``event`` would change, said when it is read."""
     series = event.series
     org = series.organisation
     touched = []
     for row in closing.figures:
         rule = parse_counting_rule(row.get("counting"))
         if rule.counts_events and rule_matches(rule, series.event_type, org.slug, org.kind.value):
-            touched.append(f"{row['code']} (submitted actual {row.get('actual')})")
-    return ", ".join(touched)
+            touched.append(
+                _l(
+                    "%(code)s (submitted actual %(actual)s)",
+                    code=row["code"],
+                    actual=row.get("actual"),
+                )
+            )
+    return LazyString(_joined, touched) if touched else None
+
+
+def _joined(texts) -> str:
+    return ", ".join(str(text) for text in texts)
 
 
 def counted_events(
     code: str, year: int, *, audience: Audience, include_planned: bool = False
-) -> tuple[Indicator, list[EvidenceEvent]]:
-    """The events an indicator counts in ``year``, the evidence behind its figure, with the
-    titles ``audience`` may read."""
+) -> tuple[Indicator, Evidence]:
+    """The events an indicator counts in ``year``, the evidence behind its figure: those
+    ``audience`` may see, and how many others count."""
     indicator = get_indicator(code)
     rule = parse_counting_rule(indicator.rule)
     if not rule.counts_events:
-        return indicator, []
+        return indicator, Evidence()
     window: YearWindow = year_window(year, [indicator])
     stmt = counted_events_statement(rule, window, year, include_planned=include_planned)
     return indicator, evidence_events(db.session.scalars(stmt), audience, window.tz)
 
 
-def report_evidence(report: Report, *, audience: Audience) -> dict[str, list[EvidenceEvent]]:
+def report_evidence(report: Report, *, audience: Audience) -> dict[str, Evidence]:
     """For each event-counted indicator of the report, the held events it counts."""
     window = year_window(report.year, [row.indicator for row in report.rows])
     evidence = {}

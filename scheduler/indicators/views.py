@@ -1,7 +1,8 @@
 """Thin views over the indicator report.
 
-The figures are public; the evidence's internal-meeting titles are shown to signed-in users
-only, decided for every format by :mod:`.evidence` (``Audience.of_request()``).
+The figures are public; the events behind them are listed to each reader only as far as the
+policy lets them see those events, decided for every format by :mod:`.evidence`
+(``Audience.of_request()``).
 """
 
 from __future__ import annotations
@@ -19,31 +20,37 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from ..core.localized import localized
 from ..core.policy import can
-from ..core.time import DEFAULT_TZ, utcnow, zone
+from ..core.time import utcnow, zone
 from ..extensions import db
-from ..history.conflicts import VersionedForm, compare, conflict_response
 from ..history.display import records_since
+from ..web.access import admit, requires
+from ..web.conflicts import VersionedForm, compare, conflict_response
+from ..web.forms import flash_errors
 from . import export, service
 from .evidence import Audience
 from .forms import CloseYearForm, ManualValueForm, TargetForm
+from .models import Indicator
 from .report import ReportError, build_report
 from .svg import cumulative_chart
 
 
 def _tz() -> str:
-    return current_app.config.get("TIMEZONE", DEFAULT_TZ)
+    return current_app.config["TIMEZONE"]
 
 
-def _year() -> int:
+def _year(*, strict: bool = False) -> int:
+    """``?year=``, else the current year; ``strict`` (the open API, as its document says):
+    an empty ``year=`` is refused rather than read as the current year."""
     text = request.args.get("year")
-    if not text:
+    if text is None or (not text and not strict):
         return utcnow().astimezone(zone(_tz())).year
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
         abort(400, description=_("'%(year)s' is not a year", year=text))
     return int(text)
 
@@ -65,7 +72,10 @@ def _charts(rows: list[dict]) -> dict[str, Markup]:
                 final_target=row["target_2029"],
                 milestones=row["scope"] == "cumulative",
                 through_year=row["year"],
-                title=_("%(code)s: cumulative figure by year", code=row["code"]),
+                title=_(
+                    "%(name)s: cumulative figure by year",
+                    name=localized(row, "name", str(get_locale())),
+                ),
                 labels=labels,
             )
         )
@@ -169,29 +179,23 @@ def _conflict(indicator, form):
 
 
 def _admin_change(code: str | None, form_class, change):
-    """Validate an admin form, apply ``change(form)`` through the service, commit."""
-    if not can(current_user, "manage_indicators"):
-        abort(403)
+    """Validate an admin form, apply it through the service function ``change`` (given the
+    indicator's code, if any, the form's arguments and the author), commit."""
     if code is not None:
-        try:
-            service.get_indicator(code)
-        except service.IndicatorError:
-            abort(404)
+        admit(db.session.scalar(select(Indicator).where(Indicator.code == code)))
     form = form_class()
     year = form.year.data if isinstance(form.year.data, int) else None
     back = url_for("indicators.detail", code=code, year=year) if code else None
     if not form.validate_on_submit():
-        for field, messages in form.errors.items():
-            label = getattr(getattr(form, field, None), "label", None)
-            for message in messages:
-                flash(f"{label.text}: {message}" if label else str(message), "error")
+        flash_errors(form)
         return redirect(back or url_for("indicators.index"), code=303)
     if isinstance(form, VersionedForm):
         indicator = service.lock_indicator(code)  # read afresh and held until the commit
         if form.is_stale(indicator.version):
             return _conflict(indicator, form)
     try:
-        change(form)
+        on = {"code": code} if code is not None else {}
+        change(**on, **form.arguments(), author=current_user.email)
         db.session.commit()
     except ValueError as error:
         db.session.rollback()
@@ -201,51 +205,23 @@ def _admin_change(code: str | None, form_class, change):
     return redirect(back or url_for("indicators.index", year=year), code=303)
 
 
-@login_required
+@requires("manage_indicators")
 def set_value(code: str):
-    return _admin_change(
-        code,
-        ManualValueForm,
-        lambda form: service.set_manual_value(
-            code,
-            form.year.data,
-            form.value.data,
-            evidence=form.evidence.data,
-            author=current_user.email,
-            as_of=form.as_of.data,
-        ),
-    )
+    return _admin_change(code, ManualValueForm, service.set_manual_value)
 
 
-@login_required
+@requires("manage_indicators")
 def revise_target(code: str):
-    return _admin_change(
-        code,
-        TargetForm,
-        lambda form: service.revise_target(
-            code,
-            form.year.data,
-            form.value.data,
-            reason=form.reason.data,
-            author=current_user.email,
-            kind="final" if form.final.data else "year",
-        ),
-    )
+    return _admin_change(code, TargetForm, service.revise_target)
 
 
-@login_required
+@requires("manage_indicators")
 def close_year():
-    return _admin_change(
-        None,
-        CloseYearForm,
-        lambda form: service.close_year(
-            form.year.data, author=current_user.email, note=form.note.data or None
-        ),
-    )
+    return _admin_change(None, CloseYearForm, service.close_year)
 
 
 def api_index():
-    return jsonify(_report(_year()).as_list())
+    return jsonify(_report(_year(strict=True)).as_list())
 
 
 def api_events(code: str):

@@ -7,7 +7,7 @@ SCHEDULER_EMBEDDED the web app runs it itself, in one process only (see embedded
 
 
 def init_app(app) -> None:
-    if not app.config.get("SCHEDULER_EMBEDDED"):
+    if not app.config["SCHEDULER_EMBEDDED"]:
         return
     from .embedded import start_embedded
 

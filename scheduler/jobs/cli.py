@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run every job once and exit (for cron or a check).")
 def worker(once: bool) -> None:
-    """Run the jobs: reminder dispatch every minute, horizon daily, digest Monday 08:00."""
+    """Run the jobs: reminder dispatch every DISPATCH_INTERVAL_SECONDS, horizon daily, digest
+    Monday 08:00."""
     app = current_app._get_current_object()
     if once:
         for name in JOBS:
@@ -31,7 +32,10 @@ def worker(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    click.echo("worker started: dispatch every minute, horizon daily 03:15, digest Monday 08:00")
+    interval = app.config["DISPATCH_INTERVAL_SECONDS"]
+    click.echo(
+        f"worker started: dispatch every {interval} s, horizon daily 03:15, digest Monday 08:00"
+    )
     scheduler.start()
     click.echo("worker stopped")
 

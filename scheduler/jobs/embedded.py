@@ -27,7 +27,6 @@ from .clock import make_scheduler
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60
-DEFAULT_LOCK_KEY = 0x454C564C  # "ELVL"
 _starting = threading.Lock()
 
 
@@ -85,7 +84,7 @@ class _AdvisoryLock:
 
 def _take_lock(app: Flask):
     if db.engine.dialect.name == "postgresql":
-        lock = _AdvisoryLock(int(app.config.get("SCHEDULER_LOCK_KEY", DEFAULT_LOCK_KEY)))
+        lock = _AdvisoryLock(int(app.config["SCHEDULER_LOCK_KEY"]))
     else:
         lock = _FileLock(app.config["SCHEDULER_LOCK_FILE"])
     return lock if lock.acquire() else None
@@ -96,7 +95,7 @@ def start_embedded(app: Flask) -> bool:
     state = _state(app)
     if state["scheduler"] is not None:
         return True
-    if not app.config.get("SCHEDULER_EMBEDDED") or is_reloader_watcher(app):
+    if not app.config["SCHEDULER_EMBEDDED"] or is_reloader_watcher(app):
         return False
     tried_at = state["tried_at"]
     if tried_at is not None and time.monotonic() - tried_at < RETRY_SECONDS:
@@ -117,11 +116,12 @@ def start_embedded(app: Flask) -> bool:
         return True
 
 
-def stop_embedded(app: Flask) -> None:
+def stop_embedded(app: Flask, *, wait: bool = False) -> None:
+    """Stop the clock; with wait, only after the jobs already running have finished."""
     state = _state(app)
     scheduler, lock = state["scheduler"], state["lock"]
     state.update(scheduler=None, lock=None, tried_at=None)
     if scheduler is not None:
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=wait)
     if lock is not None:
         lock.release()

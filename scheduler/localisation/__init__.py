@@ -7,12 +7,14 @@ Templates show a row's name with ``{{ localized(org, "name") }}`` and mark it wi
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ..core.localized import estonian_key, localized, text_language
+from ..core.localized import Text, estonian_key, localized, text_language
+from ..events.presentation import title_of
 
 UNIT_LABELS = {
     "count": _l("count"),
@@ -24,21 +26,42 @@ def unit_label(code: str) -> str:
     return str(UNIT_LABELS.get(code, code))
 
 
-def _page_locale() -> str:
+def language_name(code: str, locale: str | None = None) -> str:
+    """The name of the language ``code`` in ``locale`` (the page's): "ru" on an Estonian
+    page is "vene", on a Russian one "русский"."""
+    names = Locale.parse(locale or page_locale()).languages
+    return names.get(code, code)
+
+
+def language_names(codes, locale: str | None = None) -> str:
+    """The names of the languages ``codes``, listed for a sentence: "eesti, inglise"."""
+    return ", ".join(language_name(code, locale) for code in codes)
+
+
+def page_locale() -> str:
     return str(get_locale() or "et")
 
 
 def page_localized(obj, field: str, locale: str | None = None) -> str:
-    return localized(obj, field, locale or _page_locale())
+    return localized(obj, field, locale or page_locale())
+
+
+def event_title(event, locale: str | None = None) -> Text:
+    """An event's title in the page's language, as every surface shows it."""
+    return title_of(event, locale or page_locale())
 
 
 def lang_attr(obj, field: str | None = None, locale: str | None = None) -> Markup:
     """`` lang="xx"`` when ``obj``'s shown ``field`` is not in the page's language.
 
-    With no ``field``, ``obj`` is a language code (e.g. "et" for an official Estonian name).
+    With no ``field``, ``obj`` is a language code (e.g. "et" for an official Estonian name)
+    or a ``Text`` (which knows its language).
     """
-    page = locale or _page_locale()
-    language = obj if field is None else text_language(obj, field, page)
+    page = locale or page_locale()
+    if isinstance(obj, Text):
+        language = obj.lang
+    else:
+        language = obj if field is None else text_language(obj, field, page)
     if language == page:
         return Markup("")
     return Markup(' lang="{}"').format(language)
@@ -52,7 +75,7 @@ def estonian_sort(items, attribute: str | None = None):
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(
-        localized=page_localized, lang_attr=lang_attr, unit_label=unit_label
-    )
-    app.jinja_env.filters["estonian_sort"] = estonian_sort
+    app.add_template_global(page_localized, "localized")
+    for helper in (lang_attr, unit_label, event_title, language_name, language_names):
+        app.add_template_global(helper)  # under its own name
+    app.add_template_filter(estonian_sort)

@@ -30,11 +30,11 @@ class UnworkableSettings(RuntimeError):
 def secret_key_problem(app: Flask) -> str | None:
     """An https site needs a key of its own: from the environment, the configuration or
     persisted in the instance folder (``instance/secret_key``)."""
-    if not str(app.config.get("BASE_URL", "")).lower().startswith("https://"):
+    if not str(app.config["BASE_URL"]).lower().startswith("https://"):
         return None
     if os.environ.get("SECRET_KEY") or _secret_key_file(app).is_file():
         return None
-    if str(app.config.get("SECRET_KEY") or "") not in PUBLIC_SECRET_KEYS:
+    if str(app.config["SECRET_KEY"] or "") not in PUBLIC_SECRET_KEYS:
         return None
     return (
         "BASE_URL is https but no SECRET_KEY is set or persisted: anyone could sign sessions "
@@ -50,7 +50,7 @@ def _secret_key_file(app: Flask) -> Path:
 def web_workers(app: Flask) -> int:
     """How many web processes will serve this app: WEB_WORKERS, WEB_CONCURRENCY (gunicorn's
     default) or gunicorn's ``-w``/``--workers`` on its command line; 1 when none says."""
-    configured = int(app.config.get("WEB_WORKERS") or 0)
+    configured = int(app.config["WEB_WORKERS"])
     if configured:
         return configured
     if os.environ.get("WEB_CONCURRENCY", "").strip().isdigit():
@@ -100,9 +100,9 @@ def sqlite_wal_problem(app: Flask) -> str | None:
 
 def mail_problem(app: Flask) -> str | None:
     """Without a mail server, mail is captured as files: the folder must be writable."""
-    if app.config.get("MAIL_SERVER"):
+    if app.config["MAIL_SERVER"]:
         return None
-    folder = str(app.config.get("MAIL_CAPTURE_DIR") or "").strip()
+    folder = str(app.config["MAIL_CAPTURE_DIR"] or "").strip()
     if not folder:
         return "no MAIL_SERVER and no MAIL_CAPTURE_DIR: reminders would be lost. Set one."
     try:

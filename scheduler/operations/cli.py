@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_migrate.cli import db as db_group
 from sqlalchemy.engine import URL, make_url
 
+from ..core.private_files import create_private
 from ..extensions import db
 
 
@@ -19,7 +20,9 @@ from ..extensions import db
 @click.option("--force", is_flag=True, help="Replace PATH if it exists.")
 @with_appcontext
 def backup(path: Path, force: bool) -> None:
-    """Copy the database to PATH while the app keeps running (SQLite online backup)."""
+    """Copy the database to PATH while the app keeps running (SQLite online backup).
+
+    The copy is readable by its owner only (0600), like the database file the app creates."""
     url = db.engine.url
     if url.get_backend_name() == "postgresql":
         raise click.ClickException(
@@ -41,6 +44,7 @@ def sqlite_backup(path: Path) -> int:
     """Copy page by page with sqlite3's online backup: consistent while others write."""
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private(partial)  # 0600: the copy holds password hashes
     raw = db.engine.raw_connection()
     try:
         target = sqlite3.connect(partial)

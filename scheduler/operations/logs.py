@@ -143,6 +143,23 @@ class MaskSecretsFilter(logging.Filter):
 MASK_FILTER = MaskSecretsFilter()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """CR, LF and other control characters as visible escapes (``\\r``, ``\\n``, ``\\x1b``), so
+    that a value from a request (a path with ``%0d%0a``) cannot start a forged log line."""
+    return _CONTROL.sub(lambda found: found.group(0).encode("unicode_escape").decode(), text)
+
+
+class TextFormatter(logging.Formatter):
+    """The plain-text line; its message is one line whatever it quotes (tracebacks follow)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, the record's fields."""
 
@@ -169,9 +186,9 @@ def own_handlers() -> list[logging.Handler]:
 def configure_logging(app: Flask) -> None:
     """Formats (text or JSON) and the secret masking; safe to call for every app."""
     MASKER.watch(app.url_map)
-    json_lines = str(app.config.get("LOG_FORMAT", "text")).lower() == "json"
+    json_lines = str(app.config["LOG_FORMAT"]).lower() == "json"
     for handler in own_handlers():
-        handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(JsonFormatter() if json_lines else TextFormatter(TEXT_FORMAT))
     loggers = [logging.getLogger(name) for name in MASKED_LOGGERS] + [app.logger]
     for logger in loggers:  # logging.config.fileConfig (Alembic's env.py) may have disabled them
         logger.disabled = False
@@ -231,7 +248,8 @@ class RequestLog:
             "user_id": user_id,
         }
         user = f" user={user_id}" if user_id is not None else ""
-        log_fields(self.logger, f"{method} {path} {code} {duration_ms}ms{user}", fields)
+        line = f"{escape_controls(method)} {escape_controls(path)} {code} {duration_ms}ms{user}"
+        log_fields(self.logger, line, fields)
 
 
 def remember_user_id(response):

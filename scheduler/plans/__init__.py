@@ -7,6 +7,6 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from ..core.web import add_nav_link
+    from ..web.nav import add_nav_link
 
     add_nav_link(app, "plans.index", _l("Plans"))

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from .loader import LoadReport, _jsonable, builtin_plan_path, load_plan_file, plan_limits
-from .roll import _roll_series, _shift_period
+from .roll import _roll_series, _shift_period, retitle_header
 from .schema import read_plan
 
 DEMO_DOMAIN = "example.org"
@@ -51,9 +51,7 @@ def demo_document(source: dict, to_year: int) -> dict:
     from_year = int(header["year"])
     years = to_year - from_year
     header.update(year=to_year, draft=False, demo=True, rolled_from=from_year)
-    for name in ("title", "title_en"):
-        if header.get(name):
-            header[name] = header[name].replace(str(from_year), str(to_year))
+    retitle_header(header, from_year, to_year)
     header["period"] = _shift_period(header["period"], years)
     _replay_activities(document.get("activities", []), years)
     series = []

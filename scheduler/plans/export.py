@@ -21,8 +21,8 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..core.time import zone
-from ..events.models import Event, EventStatus, Series
+from ..core.time import DEFAULT_TZ, zone
+from ..events.models import SERIES_TEXTS, Event, EventStatus, Series
 from ..extensions import db
 from ..indicators.models import Indicator
 from ..organisations.models import Organisation
@@ -90,14 +90,7 @@ def series_definition(
     if values["organisation"] != activity_org:
         entry["organisation"] = values["organisation"]
     entry["type"] = values["type"]
-    for name in (
-        "title",
-        "title_en",
-        "title_ru",
-        "description",
-        "description_en",
-        "description_ru",
-    ):
+    for name in SERIES_TEXTS:
         if values[name] is not None:
             entry[name] = values[name]
     entry["languages"] = values["languages"]
@@ -176,7 +169,7 @@ def export_document(year: int) -> dict[str, Any]:
         raise ExportError(f"no plan for {year} is loaded: run `flask plan load` first")
     stored = plan.document or {}
     header = stored.get("plan", {})
-    plan_tz = header.get("timezone") or "Europe/Tallinn"
+    plan_tz = header.get("timezone") or DEFAULT_TZ
     links = db.session.scalars(
         select(PlanActivity)
         .where(PlanActivity.plan_id == plan.id)
@@ -220,10 +213,11 @@ def exported_series(plan: Plan) -> list[Series]:
 
 def _header(plan: Plan, stored: dict) -> dict[str, Any]:
     header: dict[str, Any] = {"year": plan.year, "title": plan.title}
-    if stored.get("title_en"):
-        header["title_en"] = stored["title_en"]
+    for name in ("title_en", "title_ru"):
+        if stored.get(name):
+            header[name] = stored[name]
     header["period"] = {"start": plan.period_start, "end": plan.period_end}
-    header["timezone"] = stored.get("timezone") or "Europe/Tallinn"
+    header["timezone"] = stored.get("timezone") or DEFAULT_TZ
     if stored.get("programme"):
         programme = stored["programme"]
         header["programme"] = {

@@ -14,17 +14,18 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from time import monotonic
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from ..core.localized import in_each_language
 from ..core.time import utcnow
 from ..events import signals
 from ..events.expansion import (
     ExpansionReport,
     default_horizon,
     expand_series,
+    rule_budget,
     withdraw_series,
 )
 from ..events.models import Series
@@ -34,7 +35,7 @@ from ..indicators.models import Indicator, IndicatorTarget
 from ..indicators.service import revise_target
 from ..organisations.models import Organisation, OrganisationKind, Partnership
 from ..organisations.registry import estonian_local_governments
-from ..recurrence import ExpansionTimeout
+from ..recurrence import RuleRefused
 from .conflicts import remember_definition, remember_left_out, require_no_conflicts
 from .models import Activity, Plan, PlanActivity
 from .overrides import apply_overrides
@@ -141,19 +142,16 @@ def _apply_plan(
     for entry in document.indicators:
         _upsert_indicator(entry, report, source)
     horizon = max(default_horizon(now=now), _end_of(document.plan.period.end))
-    budget = float(current_app.config["PLAN_EXPAND_DEADLINE_SECONDS"])
-    deadline = monotonic() + budget
+    budget = rule_budget(
+        seconds=float(current_app.config["PLAN_EXPAND_DEADLINE_SECONDS"]),
+        deadline_setting="PLAN_EXPAND_DEADLINE_SECONDS",
+    )
     for item, entry in zip(series, document.series, strict=True):
         try:
-            report.expansion += expand_series(item, horizon, deadline=deadline)
-        except ExpansionTimeout:
+            report.expansion += expand_series(item, horizon, budget)
+        except RuleRefused as refusal:
             db.session.rollback()
-            raise PlanError(
-                [
-                    f"{source}: series {item.key}: expanding the plan's rules took longer than "
-                    f"{budget:g} seconds (PLAN_EXPAND_DEADLINE_SECONDS); check its rule"
-                ]
-            ) from None
+            raise PlanError([f"{source}: series {item.key}: {refusal}; check its rule"]) from None
         apply_overrides(item, entry, source, report)
         remember_definition(item, entry, document.plan.timezone)
     for item in _series_left_out(plan, series):
@@ -203,8 +201,9 @@ def _assign(row, report: LoadReport, what: str, **values) -> set[str]:
 
 def ensure_local_governments(report: LoadReport | None = None) -> None:
     """All 79 Estonian local governments exist, so participations can name any of them."""
-    existing = {o.ehak_code: o for o in db.session.scalars(select(Organisation))}
-    by_slug = {o.slug: o for o in existing.values()}
+    organisations = db.session.scalars(select(Organisation)).all()
+    existing = {o.ehak_code: o for o in organisations if o.ehak_code}
+    by_slug = {o.slug: o for o in organisations}  # not only those with a code: one per slug
     for lg in estonian_local_governments():
         org = existing.get(lg.ehak_code) or by_slug.get(lg.slug)
         if org is None:
@@ -213,6 +212,7 @@ def ensure_local_governments(report: LoadReport | None = None) -> None:
                     slug=lg.slug,
                     name=lg.name_et,
                     name_en=lg.name_en,
+                    name_ru=lg.name_ru,
                     kind=OrganisationKind.KOV,
                     ehak_code=lg.ehak_code,
                     county_code=lg.county_code,
@@ -220,9 +220,20 @@ def ensure_local_governments(report: LoadReport | None = None) -> None:
             )
             if report:
                 report.count("local governments", created=True)
-        elif org.ehak_code is None:
-            org.ehak_code, org.county_code = lg.ehak_code, lg.county_code
+        else:
+            _complete_local_government(org, lg)
     db.session.flush()
+
+
+def _complete_local_government(org: Organisation, lg) -> None:
+    """A local government already stored gets its registry code and, where it has none, the
+    registry's name in each language: every local government is named one way per language."""
+    if org.ehak_code is None:
+        org.ehak_code, org.county_code = lg.ehak_code, lg.county_code
+    if not org.name_en:
+        org.name_en = lg.name_en
+    if not org.name_ru:
+        org.name_ru = lg.name_ru
 
 
 def _upsert_organisation(entry, report: LoadReport) -> Organisation:
@@ -231,9 +242,7 @@ def _upsert_organisation(entry, report: LoadReport) -> Organisation:
         org,
         report,
         "organisations",
-        name=entry.name,
-        name_en=entry.name_en,
-        name_ru=entry.name_ru,
+        **in_each_language(entry, "name"),
         kind=OrganisationKind(entry.kind),
     )
     for period in entry.partnerships:
@@ -299,9 +308,7 @@ def _upsert_activities(document, plan, organisations, report) -> dict[str, Activ
             activity,
             report,
             "activities",
-            title=entry.title,
-            title_en=entry.title_en,
-            title_ru=entry.title_ru,
+            **in_each_language(entry, "title"),
             description=entry.description,
             organisation=organisations[placed.organisation],
             timeframe_start=entry.timeframe.start,
@@ -336,12 +343,8 @@ def _upsert_series(
         plan=plan,
         activity=activities[entry.activity],
         organisation=organisations[entry.organisation or placed.organisation],
-        title=entry.title,
-        title_en=entry.title_en,
-        title_ru=entry.title_ru,
-        description=entry.description,
-        description_en=entry.description_en,
-        description_ru=entry.description_ru,
+        **in_each_language(entry, "title"),
+        **in_each_language(entry, "description"),
         event_type=entry.type,
         languages=list(entry.languages),
         location=entry.location,
@@ -380,9 +383,7 @@ def _upsert_indicator(entry, report: LoadReport, source: str) -> Indicator:
         report,
         "indicators",
         table=entry.table,
-        name=entry.name,
-        name_en=entry.name_en,
-        name_ru=entry.name_ru,
+        **in_each_language(entry, "name"),
         unit=entry.unit,
         rule=dict(entry.counting),
         target_scope=entry.scope,
@@ -412,10 +413,15 @@ def _upsert_indicator(entry, report: LoadReport, source: str) -> Indicator:
 
 
 def extend_horizons(now: datetime | None = None, months: int = 24) -> ExpansionReport:
-    """Daily job: materialise every series up to ``months`` ahead of now."""
+    """Daily job: materialise every series up to ``months`` ahead of now. A series whose
+    rule passes a limit (RULES_*, each series its own budget) is left as it is and logged:
+    one such series must not stop the others'."""
     horizon = default_horizon(months, now)
     total = ExpansionReport()
     for series in db.session.scalars(select(Series).order_by(Series.id)):
-        total += expand_series(series, horizon)
+        try:
+            total += expand_series(series, horizon)  # refused before it changes anything
+        except RuleRefused as refusal:
+            log.warning("series %s not extended: %s", series.key, refusal)
     db.session.commit()
     return total

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from ..core.localized import language_fields
 from ..extensions import db
 from .export import export_document
 from .loader import _jsonable
@@ -47,14 +48,22 @@ def current_document(year: int) -> dict:
     return document
 
 
+PLAN_TITLE_FIELDS = language_fields("title")
+
+
+def retitle_header(header: dict, from_year: int, to_year: int) -> None:
+    """The plan's titles, in every language, name ``to_year`` where they named ``from_year``."""
+    for name in PLAN_TITLE_FIELDS:
+        if header.get(name):
+            header[name] = header[name].replace(str(from_year), str(to_year))
+
+
 def rolled_document(source: dict, from_year: int, to_year: int) -> dict:
     years = to_year - from_year
     document = copy.deepcopy(source)
     header = document["plan"]
     header.update(year=to_year, draft=True, rolled_from=from_year)
-    header["title"] = header["title"].replace(str(from_year), str(to_year))
-    if header.get("title_en"):
-        header["title_en"] = header["title_en"].replace(str(from_year), str(to_year))
+    retitle_header(header, from_year, to_year)
     header["period"] = _shift_period(header["period"], years)
     kept_codes = set()
     document["activities"] = _roll_activities(document.get("activities", []), years, kept_codes)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..core.time import parse_local_datetime
+from ..core.time import DEFAULT_TZ, parse_local_datetime
 from ..core.vocabulary import EVENT_TYPES, LANGUAGES
 from ..recurrence import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, validate
 
@@ -54,8 +54,9 @@ class PlanHeader(Strict):
     year: int = Field(ge=2000, le=2100)
     title: str
     title_en: str | None = None
+    title_ru: str | None = None
     period: Period
-    timezone: str = "Europe/Tallinn"
+    timezone: str = DEFAULT_TZ
     programme: Period | None = None
     draft: bool = False
     rolled_from: int | None = None

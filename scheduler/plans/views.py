@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..core.localized import localized, text_language
 from ..core.policy import can
 from ..extensions import db
+from ..web.access import admit, requires
+from ..web.forms import submitted
 from . import pages
 from .conflicts import PlanConflict
 from .forms import PublishForm, RollForm
@@ -18,38 +21,26 @@ from .schema import PlanError
 from .service import PlanServiceError, get_plan, publish_plan, roll_next_draft
 
 
-def _require(action: str) -> None:
-    if not can(current_user, action):
-        abort(403)
-
-
 def _load_plan(year: int):
-    _require("view_plans")
-    plan = get_plan(year) if 2000 <= year <= 2100 else None  # the plan file's range
-    if plan is None:
-        abort(404)
-    return plan
+    return admit(get_plan(year) if 2000 <= year <= 2100 else None)  # the plan file's range
 
 
 def _title(plan) -> tuple[str, str]:
-    """The plan's title in the page's language (the file has et and en), and its language."""
+    """The plan's title in the page's language (with the names' fallback), and its language."""
     locale = str(get_locale())
-    english = (plan.document or {}).get("plan", {}).get("title_en")
-    if locale != "et" and english:
-        return english, "en"
-    return plan.title, "et"
+    header = {**(plan.document or {}).get("plan", {}), "title": plan.title}
+    return localized(header, "title", locale), text_language(header, "title", locale)
 
 
-@login_required
+@requires("view_plans")
 def index():
-    _require("view_plans")
     plans = pages.plans_by_year()
     return render_template(
         "plans/index.html", plans=plans, titles={p.year: _title(p) for p in plans}
     )
 
 
-@login_required
+@requires("view_plans")
 def detail(year: int):
     plan = _load_plan(year)
     locale = str(get_locale())
@@ -66,12 +57,10 @@ def detail(year: int):
     )
 
 
-@login_required
+@requires("manage_plans")
 def roll(year: int):
     _load_plan(year)
-    _require("manage_plans")
-    if not RollForm().validate_on_submit():
-        abort(400)
+    submitted(RollForm())
     try:
         _path, _report = roll_next_draft(year, Path(current_app.instance_path) / "plans")
     except (PlanServiceError, PlanError, PlanConflict) as error:
@@ -82,12 +71,10 @@ def roll(year: int):
     return redirect(url_for("plans.detail", year=year + 1), code=303)
 
 
-@login_required
+@requires("manage_plans")
 def publish(year: int):
     _load_plan(year)
-    _require("manage_plans")
-    if not PublishForm().validate_on_submit():
-        abort(400)
+    submitted(PublishForm())
     publish_plan(year)
     db.session.commit()
     flash(_("The plan %(year)s is published.", year=year))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -16,26 +16,24 @@ from sqlalchemy import select
 
 from ..core.localized import localized, text_language
 from ..core.policy import can
-from ..core.time import utcnow, zone
-from ..events.labels import event_type_label
-from ..events.models import EVENT_TYPES, Event, EventStatus
-from ..extensions import db
-from ..feeds.links import links_for
-from ..organisations.models import Organisation, OrganisationKind
-from ..publicapi import service
-from ..publicapi.params import (
-    ApiArgumentError,
+from ..core.time import utcnow
+from ..events import presentation as show
+from ..events import queries
+from ..events.filters import (
+    ALIASES,
+    ONLINE,
+    PUBLIC,
+    FilterError,
     Limits,
     Position,
     encode_cursor,
-    parse_events_query,
 )
-from . import presentation as show
-
-ONLINE = "online"
-# The home's own arguments; the page language stays ``lang``.
-LISTING_ARGS = ("city", "language", "type", "q", "from", "cursor")
-
+from ..events.labels import event_type_label
+from ..events.models import EVENT_TYPES, Event
+from ..events.shown import shown
+from ..extensions import db
+from ..feeds.links import links_for, news_feeds
+from ..organisations.models import Organisation, OrganisationKind
 
 # ---------------------------------------------------------------------------------------------
 # Language: alternates and one canonical address per page
@@ -88,13 +86,7 @@ def public_response(html: str):
 
 def cities() -> list[Organisation]:
     """The partners (and the implementer), in the order the calendar lists them."""
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind.in_([OrganisationKind.IMPLEMENTER, OrganisationKind.PARTNER]))
-            .order_by(Organisation.slug)
-        )
-    )
+    return queries.partner_organisations()
 
 
 @dataclass(frozen=True)
@@ -115,71 +107,58 @@ class Entry:
     organiser: str
     organiser_lang: str
     status: str
-    cancel_reason: str | None
+    cancel_reason: show.Text | None
     previous: str | None
     is_demo: bool
 
 
-def entry(event: Event, language: str) -> Entry:
+def entry(event: Event, language: str, view: show.Shown | None = None) -> Entry:
+    """A listing's item, from the presentation (``view`` when the caller has it)."""
+    view = view or shown(event, language)
     series = event.series
-    tz = series.timezone
     org = series.organisation
-    cancelled = event.status == EventStatus.CANCELLED
+    previous = view.moved_from
     return Entry(
         id=event.id,
         url=url_for("events.detail", event_id=event.id),
-        day=show.local(event.start, tz).date(),
-        start_iso=show.local(event.start, tz).isoformat(),
-        end_iso=show.local(event.end, tz).isoformat(),
-        hours=show.hours(event.start, event.end, tz, language),
-        title=show.title_of(event, language),
-        place=show.place_of(event),
-        online=show.online_url_of(event) is not None,
-        languages=show.language_names(series.languages or [], language),
+        day=view.start.date(),
+        start_iso=view.start.isoformat(),
+        end_iso=view.end.isoformat(),
+        hours=show.hours(view.start, view.end, view.tz, language),
+        title=view.title,
+        place=view.place,
+        online=view.online_url is not None,
+        languages=show.language_names(view.languages, language),
         type_label=event_type_label(series.event_type),
         organiser=localized(org, "name", language),
         organiser_lang=text_language(org, "name", language),
-        status=event.status.value,
-        cancel_reason=event.cancel_reason if cancelled else None,
-        previous=(
-            show.moment_text(event.original_start, tz, language) if show.is_moved(event) else None
-        ),
+        status=view.status,
+        cancel_reason=view.reason,
+        previous=show.moment_text(previous, view.tz, language) if previous else None,
         is_demo=series.is_demo,
     )
 
 
 def _listing_query(city: Organisation | None):
-    """The API's query from the page's arguments; what cannot be used is a 400."""
+    """The page's arguments read by the public vocabulary (``city`` is ``org``, ``language``
+    the working language; ``lang`` stays the page language); what cannot be used is a 400.
+    A city page's organisation is its address."""
+    args = dict(request.args.items())
+    if city is not None:
+        args = {name: value for name, value in args.items() if ALIASES.get(name, name) != "org"}
+        args["org"] = city.slug
     config = current_app.config
-    args = request.args
-    chosen_city = city.slug if city is not None else (args.get("city") or "").strip()
-    api_args = {
-        "from": args.get("from", ""),
-        "type": args.get("type", ""),
-        "lang": args.get("language", ""),
-        "q": args.get("q", ""),
-        "cursor": args.get("cursor", ""),
-        "org": "" if chosen_city == ONLINE else chosen_city,
-    }
+    limits = Limits(
+        default_limit=config["PUBLIC_PAGE_SIZE"],
+        max_limit=config["PUBLIC_PAGE_SIZE"],
+        default_weeks=config["PUBLIC_WEEKS"],
+    )
     try:
-        query = parse_events_query(
-            api_args,
-            today=datetime.now(zone(service.tz())).date(),
-            secret=config["SECRET_KEY"],
-            known_orgs=service.known_orgs,
-            event_types=EVENT_TYPES,
-            languages=tuple(config["LANGUAGES"]),
-            limits=Limits(
-                default_limit=config["PUBLIC_PAGE_SIZE"],
-                max_limit=config["PUBLIC_PAGE_SIZE"],
-                default_weeks=config["PUBLIC_WEEKS"],
-            ),
-        )
-    except ApiArgumentError as error:
-        abort(400, str(error))
-    if len(query.orgs) > 1 or len(query.types) > 1 or len(query.languages) > 1:
-        abort(400, _("Choose one city, one type and one language at a time."))
-    return replace(query, online=chosen_city == ONLINE), chosen_city
+        query = queries.query_for(args, PUBLIC, limits)
+    except FilterError as error:
+        abort(400, error.message(_))
+    chosen_city = ONLINE if query.online else (query.orgs[0] if query.orgs else "")
+    return query, chosen_city
 
 
 def _pager(query, fetched: list[Event], kept: dict[str, str]) -> tuple[str | None, str | None]:
@@ -197,14 +176,26 @@ def _pager(query, fetched: list[Event], kept: dict[str, str]) -> tuple[str | Non
     return next_url, first_url
 
 
+def _kept_args(query, chosen_city: str) -> dict[str, str]:
+    """The listing's filters as its links write them, whatever names the visitor used (the
+    form's names: ``city``, ``language``)."""
+    return {
+        "city": chosen_city,
+        "language": query.languages[0] if query.languages else "",
+        "type": query.types[0] if query.types else "",
+        "q": request.args.get("q", ""),
+        "from": request.args.get("from", ""),
+    }
+
+
 def _listing(city: Organisation | None):
     language = page_language()
     query, chosen_city = _listing_query(city)
-    fetched = service.events_page(query)
+    fetched = queries.events_page(query)
     rows = fetched[: query.limit]
     entries = [entry(event, language) for event in rows]
     days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: e.day)]
-    kept = {key: request.args.get(key, "") for key in LISTING_ARGS if key != "cursor"}
+    kept = _kept_args(query, chosen_city)
     if city is not None:
         kept.pop("city")
     path = url_for("public.city", slug=city.slug) if city else url_for("events.index")
@@ -230,6 +221,7 @@ def _listing(city: Organisation | None):
         next_url=next_url,
         first_url=first_url,
         feeds=_city_feeds(city) if city else [],
+        news_feeds=news_feeds(city.slug if city else None, language),
         addresses=addresses(path, canonical_args),
         form_action=request.path,
     )
@@ -265,7 +257,7 @@ def feed(label: str, row, field: str, kind: str, value: str, language: str) -> F
         label,
         localized(row, field, language),
         text_language(row, field, language),
-        links_for("feeds.public", kind=kind, value=value),
+        links_for("feeds.public", kind=kind, value=value, lang=language),
     )
 
 
@@ -277,33 +269,17 @@ def _city_feeds(org: Organisation) -> list[Feed]:
 # ---------------------------------------------------------------------------------------------
 # The public event page (/events/<id> for visitors; ?public=1 shows it to signed-in people)
 
-OTHER_DATES = 10
-
-
-def other_dates(event: Event, language: str) -> list[Entry]:
-    """The series' next occurrences after today, this one left out."""
-    rows = db.session.scalars(
-        select(Event)
-        .where(Event.series_id == event.series_id, Event.id != event.id, Event.start >= utcnow())
-        .order_by(Event.start, Event.id)
-        .limit(OTHER_DATES)
-    )
-    return [entry(row, language) for row in rows]
-
 
 def event_page(event_id: int):
-    event = service.public_event(event_id)
+    event = queries.visible_event(event_id)
     if event is None:
         abort(404)
     language = page_language()
+    view = shown(event, language, with_others=True)
     series = event.series
-    tz = series.timezone
     org = series.organisation
-    page_url = base_url() + url_for("events.detail", event_id=event.id)
-    title = show.title_of(event, language)
-    description = show.description_of(event, language)
-    place = show.place_of(event)
-    details = "\n\n".join(p for p in (event.description, str(description or ""), page_url) if p)
+    title, place = view.title, view.place
+    details = "\n\n".join(p for p in (view.note, str(view.description or ""), view.url) if p)
     feeds = [feed(_("Calendar feed for this city"), org, "name", "org", org.slug, language)]
     activity = series.activity
     if activity is not None:
@@ -312,29 +288,24 @@ def event_page(event_id: int):
     html = render_template(
         "public/event.html",
         event=event,
-        entry=entry(event, language),
+        entry=entry(event, language, view),
         title=title,
-        description=description,
+        description=view.description,
         ended=event.end <= utcnow(),
-        when=show.time_range(event.start, event.end, tz, language),
-        previous=(
-            show.moment_text(event.original_start, tz, language) if show.is_moved(event) else None
-        ),
-        zone_label=get_timezone_name(show.local(event.start, tz), "long", locale=language),
+        when=show.time_range(event.start, event.end, view.tz, language),
+        zone_label=get_timezone_name(view.start, "long", locale=language),
         place=place,
         map_url=show.openstreetmap_url(place) if place else None,
-        online_url=show.online_url_of(event),
+        online_url=view.online_url,
         contacts=list(series.organisers or []) if series.contact_public else [],
-        others=other_dates(event, language),
-        ics_url=url_for("publicapi.event_ics", event_id=event.id),
+        others=view.other_dates,
+        ics_url=url_for("publicapi.event_ics", event_id=event.id, lang=language),
         google_url=show.google_calendar_url(title.value, event.start, event.end, details, place),
         outlook_url=show.outlook_calendar_url(title.value, event.start, event.end, details, place),
         feeds=feeds,
         city_url=url_for("public.city", slug=org.slug),
         json_ld=show.json_ld(
-            event,
-            language=language,
-            url=page_url,
+            view,
             organiser_name=localized(org, "name", language),
             organiser_url=base_url() + url_for("public.city", slug=org.slug),
         ),

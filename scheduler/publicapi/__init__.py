@@ -9,27 +9,40 @@ not public (internal meetings, imported events marked private upstream) never ap
 
 from __future__ import annotations
 
-import os
-
-DEFAULTS = {
-    "API_FINGERPRINT_TTL": 2.0,  # seconds a served ETag answers 304s before Flask (fastpath.py)
-    "API_FAST_PATH_SIZE": 256,  # remembered (address, language) entries per process
-}
-
 
 def init_app(app) -> None:
+    from flask.sessions import SecureCookieSessionInterface
+
     from ..core.fastpath import install
     from ..feeds.signals import watch_commits
     from .fastpath import ApiFastPath
 
-    for name, default in DEFAULTS.items():
-        raw = os.environ.get(name)
-        app.config.setdefault(name, type(default)(raw) if raw is not None else default)
     fast = ApiFastPath(
         ttl=float(app.config["API_FINGERPRINT_TTL"]),
         size=int(app.config["API_FAST_PATH_SIZE"]),
-        tz=app.config.get("TIMEZONE", "Europe/Tallinn"),
+        tz=app.config["TIMEZONE"],
     )
     app.extensions["publicapi.fastpath"] = fast
-    install(app, fast.hot_for)
+    install(app, fast.hot_for, stale=fast.stale_for)
     watch_commits(app, fast.forget)
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = _sessionless_api()
+
+
+def _sessionless_api():
+    """Flask's cookie session, not saved for the open API's answers: they depend on no
+    cookie, so they carry neither Set-Cookie nor ``Vary: Cookie`` (which the session adds
+    whenever anything, such as the locale selector, reads it) and every answer, from the view
+    or from the fast path, says ``Vary: Accept-Language`` alone."""
+    from flask import request
+    from flask.sessions import SecureCookieSessionInterface
+
+    from .views import SESSIONLESS
+
+    class SessionlessApi(SecureCookieSessionInterface):
+        def save_session(self, app, session, response) -> None:
+            if request.environ.get(SESSIONLESS):
+                return
+            super().save_session(app, session, response)
+
+    return SessionlessApi()

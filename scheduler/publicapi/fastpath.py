@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from werkzeug.http import parse_etags
 
-from ..core.fastpath import HotAnswers, remember_answer
+from ..core.fastpath import HotAnswers, keep_body, remember_answer
 from ..core.time import local_midnight, zone
 
 # What a 304 leaves out of the headers of a full answer (werkzeug does the same).
@@ -51,6 +51,27 @@ class HotEtag:
         return []
 
 
+class StaleAnswer:
+    """A served 200 with its body, kept to be served marked stale while the database does not
+    answer (``errors``): a 304 to a client holding its ETag, else the whole answer."""
+
+    __slots__ = ("body", "etag", "expires", "headers")
+
+    def __init__(self, body: bytes, headers: tuple[tuple[str, str], ...], etag: str) -> None:
+        self.body = body
+        self.headers = headers
+        self.etag = etag.strip('"')
+        self.expires = 0.0  # never fresh: only ever looked up as stale
+
+    def respond(self, environ, start_response, *, head: bool):
+        if parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(self.etag):
+            headers = [(k, v) for k, v in self.headers if k.lower() not in _BODY_HEADERS]
+            start_response("304 Not Modified", headers)
+            return []
+        start_response("200 OK", [*self.headers, ("Content-Length", str(len(self.body)))])
+        return [] if head else [self.body]
+
+
 def fast_path_key(environ) -> tuple[str, str, str]:
     return (
         environ.get("PATH_INFO", ""),
@@ -66,14 +87,21 @@ class ApiFastPath:
         self.ttl = ttl
         self.tz = tz
         self.answers = HotAnswers(size)
+        self.bodies = HotAnswers(max(1, size // 8))  # whole answers, for outages only
 
     def hot_for(self, environ) -> HotEtag | None:
         if "HTTP_IF_NONE_MATCH" not in environ:
             return None
         return self.answers.get(fast_path_key(environ))
 
+    def stale_for(self, environ) -> StaleAnswer | HotEtag | None:
+        """The last answer at this address, however old (served while the database is down)."""
+        key = fast_path_key(environ)
+        return self.bodies.get(key, stale=True) or self.answers.get(key, stale=True)
+
     def forget(self) -> None:
         self.answers.clear()
+        self.bodies.clear()
 
     def lifetime(self, now: datetime) -> float:
         """Seconds an answer begun at ``now`` (aware) may be trusted: the TTL, but never past
@@ -101,5 +129,13 @@ class ApiFastPath:
                 return
             hot = HotEtag(names["etag"], kept, expires)
             self.answers.put(key, hot, generation=generation)
+            if status.startswith("200") and environ.get("REQUEST_METHOD") == "GET":
+                whole = tuple((k, v) for k, v in headers if k.lower() != "content-length")
+                keep_body(
+                    environ,
+                    lambda body: self.bodies.put(
+                        key, StaleAnswer(body, whole, names["etag"]), generation=generation
+                    ),
+                )
 
         remember_answer(environ, keep)

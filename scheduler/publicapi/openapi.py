@@ -44,6 +44,14 @@ _NOT_MODIFIED = {
     "description": "Not modified since the ETag sent in If-None-Match.",
     "headers": _ETAG,
 }
+_UNAVAILABLE = {
+    **_error(
+        "The database does not answer just now; try again after Retry-After seconds. (An "
+        "answer this server already gave for the same address may be served instead, with "
+        '`Warning: 110 - "Response is Stale"`.)'
+    ),
+    "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
+}
 _HL = _parameter(
     "hl",
     "Page language of `title` and messages; default: the best match of Accept-Language.",
@@ -65,12 +73,15 @@ SCHEMAS = {
             "start",
             "end",
             "status",
+            "cancel_reason",
+            "previous_start",
             "org",
             "type",
             "languages",
             "location",
             "url",
             "ics",
+            "registration",
         ],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
@@ -90,6 +101,15 @@ SCHEMAS = {
             },
             "end": {"type": "string", "format": "date-time"},
             "status": {"type": "string", "enum": list(STATUSES)},
+            "cancel_reason": {
+                "type": ["string", "null"],
+                "description": "Why it was cancelled, in `hl`, else English, else Estonian",
+            },
+            "previous_start": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "The start it was planned for before it was moved",
+            },
             "org": {"type": "string", "description": "Organisation slug"},
             "type": {"type": "string", "enum": list(EVENT_TYPES)},
             "languages": {
@@ -104,6 +124,25 @@ SCHEMAS = {
                 "format": "uri",
                 "description": "This event as an iCalendar file",
             },
+            "registration": _ref("Registration"),
+        },
+    },
+    "Registration": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["state", "places_left", "url"],
+        "properties": {
+            "state": {
+                "type": "string",
+                "enum": ["open", "waitlist", "full", "closed"],
+                "description": "closed also for an event that takes no registrations",
+            },
+            "places_left": {
+                "type": ["integer", "null"],
+                "minimum": 0,
+                "description": "null when there is no limit or registration is closed",
+            },
+            "url": {"type": "string", "format": "uri", "description": "The registration form"},
         },
     },
     "EventPage": {
@@ -124,7 +163,7 @@ SCHEMAS = {
         "additionalProperties": False,
         "required": ["error", "message"],
         "properties": {
-            "error": {"type": "integer", "enum": [400, 404]},
+            "error": {"type": "integer", "enum": [400, 404, 503]},
             "message": {"type": "string", "minLength": 1},
         },
     },
@@ -219,8 +258,32 @@ SCHEMAS = {
 }
 
 
-def document(base_url: str) -> dict:
-    comma_list = {"type": "string", "pattern": "^[^,]+(,[^,]+)*$"}
+def _comma_list(item: str) -> dict:
+    """A comma-separated list of items, spaces around each allowed, none empty."""
+    return {"type": "string", "pattern": f"^ *{item} *(, *{item} *)*$"}
+
+
+def _one_of(values) -> str:
+    return "(" + "|".join(values) + ")"
+
+
+CURSOR_PROMISE = (
+    "Paging is a keyset on (start instant, id), never an offset: each page starts right "
+    "after the last item of the page before. An event whose start does not change while "
+    "the pages are read is listed exactly once, in order, whatever else is added, moved or "
+    "cancelled meanwhile. An event moved while the pages are read is listed where it is when "
+    "the page covering that place is read: an event moved from a page already read to a "
+    "later one is listed twice, one moved from a page not yet read to an earlier one is not "
+    "listed, and an added event appears only if it starts after the cursor. To see one "
+    "consistent list, start again from the first page."
+)
+
+
+def document(
+    base_url: str, *, default_limit: int = 50, max_limit: int = 200, first_year: int = 2023
+) -> dict:
+    """The document; ``default_limit``, ``max_limit`` and ``first_year`` as configured
+    (API_EVENTS_LIMIT, API_EVENTS_MAX_LIMIT, INDICATORS_FIRST_YEAR)."""
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -239,6 +302,11 @@ def document(base_url: str) -> dict:
                 "get": {
                     "operationId": "listEvents",
                     "summary": "Public events starting in a window of local dates",
+                    "description": (
+                        "A value the parameter schemas forbid (an empty `org`, `type`, `lang`, "
+                        "`from`, `to`, `limit` or `hl`, an empty list item) is a 400. "
+                        + CURSOR_PROMISE
+                    ),
                     "parameters": [
                         _parameter(
                             "from",
@@ -251,12 +319,23 @@ def document(base_url: str) -> dict:
                             "at most five years after `from`.",
                             {"type": "string", "format": "date"},
                         ),
-                        _parameter("org", "Organisation slugs, comma-separated.", comma_list),
-                        _parameter("type", "Event types, comma-separated.", comma_list),
+                        _parameter(
+                            "org",
+                            "Organisation slugs, comma-separated (no empty value or item). "
+                            "Also read as `city`, the public site's name for it.",
+                            _comma_list("[^, ]+"),
+                        ),
+                        _parameter(
+                            "type",
+                            "Event types, comma-separated (no empty value or item).",
+                            _comma_list(_one_of(EVENT_TYPES)),
+                        ),
                         _parameter(
                             "lang",
-                            "Working languages of the event (any of), comma-separated.",
-                            comma_list,
+                            "Working languages of the event (any of), comma-separated (no "
+                            "empty value or item). Also read as `language`, its name on every "
+                            "other surface, or `held_in`; give only one of them.",
+                            _comma_list(_one_of(LANGUAGE_CODES)),
                         ),
                         _parameter(
                             "q",
@@ -267,10 +346,17 @@ def document(base_url: str) -> dict:
                         _parameter(
                             "limit",
                             "Page size.",
-                            {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                            {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": max_limit,
+                                "default": default_limit,
+                            },
                         ),
                         _parameter(
-                            "cursor", "Opaque position from a `next` link.", {"type": "string"}
+                            "cursor",
+                            "Opaque position from a `next` link. " + CURSOR_PROMISE,
+                            {"type": "string"},
                         ),
                         _HL,
                     ],
@@ -279,7 +365,15 @@ def document(base_url: str) -> dict:
                             _ref("EventPage"), "A page of events in (start, id) order.", _ETAG
                         ),
                         "304": _NOT_MODIFIED,
-                        "400": _error("An argument that cannot be used; the message says why."),
+                        "400": _error(
+                            "An argument that cannot be used; the message says why: a value "
+                            "the parameter schemas forbid, or schema-valid arguments that "
+                            "cannot be used together or name what does not exist (`to` not "
+                            "after `from`, a window over five years or outside 2000-01-01 … "
+                            "2100-12-31, an unknown organisation, a cursor not issued here, "
+                            "more than ten words in `q` or fifty values in a list)."
+                        ),
+                        "503": _UNAVAILABLE,
                     },
                 }
             },
@@ -296,6 +390,7 @@ def document(base_url: str) -> dict:
                         "304": _NOT_MODIFIED,
                         "400": _error("An argument that cannot be used."),
                         "404": _error("No public event has this id."),
+                        "503": _UNAVAILABLE,
                     },
                 }
             },
@@ -306,8 +401,9 @@ def document(base_url: str) -> dict:
                     "parameters": [
                         _parameter(
                             "year",
-                            "Year (2000-2100); default the current one.",
-                            {"type": "integer", "minimum": 2000, "maximum": 2100},
+                            f"Year ({first_year}, the programme's first year, to 2100); "
+                            "default the current one.",
+                            {"type": "integer", "minimum": first_year, "maximum": 2100},
                         ),
                     ],
                     "responses": {
@@ -315,7 +411,8 @@ def document(base_url: str) -> dict:
                             {"type": "array", "items": _ref("Indicator")},
                             "One object per indicator.",
                         ),
-                        "400": {"description": "A year that cannot be used."},
+                        "400": _error("A year that cannot be used; the message says why."),
+                        "503": _UNAVAILABLE,
                     },
                 }
             },

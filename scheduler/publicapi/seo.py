@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from xml.sax.saxutils import escape
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app, url_for
 
-from ..core.time import zone
-from . import service
+from ..events import queries
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limit for one file
@@ -39,7 +38,7 @@ def robots_txt(base_url: str) -> str:
 
 def sitemap_window():
     config = current_app.config
-    today = datetime.now(zone(service.tz())).date()
+    today = queries.local_today()
     return (
         today - timedelta(days=config["SITEMAP_DAYS_BACK"]),
         today + relativedelta(months=config["SITEMAP_MONTHS_AHEAD"]),
@@ -51,8 +50,8 @@ def sitemap_xml(base_url: str) -> bytes:
     (SITEMAP_DAYS_BACK … SITEMAP_MONTHS_AHEAD), at most the protocol's 50,000 URLs."""
     start, end = sitemap_window()
     pages = [(base_url + url_for("events.index"), None), (base_url + url_for("feeds.index"), None)]
-    pages += [(base_url + url_for("public.city", slug=slug), None) for slug in service.city_slugs()]
-    rows = service.sitemap_rows(start, end, SITEMAP_MAX_URLS - len(pages))
+    pages += [(base_url + url_for("public.city", slug=slug), None) for slug in queries.city_slugs()]
+    rows = queries.sitemap_rows(start, end, SITEMAP_MAX_URLS - len(pages))
     pages += [
         (base_url + url_for("events.detail", event_id=event_id), changed)
         for event_id, changed in rows

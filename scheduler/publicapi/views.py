@@ -8,7 +8,6 @@ the visitor's page language, and nothing here writes the session: the API sets n
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -16,42 +15,21 @@ from flask import abort, current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..core.time import zone
-from ..events.models import EVENT_TYPES
+from ..events import queries
+from ..events.filters import API, FilterError, Limits, Position, encode_cursor, page_language
+from ..web.headers import strong_etag
+from ..web.languages import negotiated_language
 from . import service
-from .params import (
-    MAX_ID,
-    ApiArgumentError,
-    Limits,
-    Position,
-    encode_cursor,
-    parse_events_query,
-)
-from .serialise import event_item, strong_etag
+from .addresses import base_url, languages, url_builder
+from .params import MAX_ID
+from .serialise import event_item
 
 JSON_MIMETYPE = "application/json"
 CALENDAR_MIMETYPE = "text/calendar; charset=utf-8"
-API_VERSION = 1  # part of every ETag: a change of the item format changes them all
-
-
-def languages() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
-
-
-def base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
-
-
-_SENTINEL = 987654321  # an id whose digits appear nowhere else in the built address
-
-
-def url_builder(endpoint: str):
-    """``event_id -> absolute URL`` from one ``url_for`` call (a page of items would
-    otherwise spend more time building addresses than reading rows)."""
-    head, _sep, tail = (base_url() + url_for(endpoint, event_id=_SENTINEL)).partition(
-        str(_SENTINEL)
-    )
-    return lambda event_id: f"{head}{event_id}{tail}"
+API_VERSION = 2  # part of every ETag: a change of the item format changes them all
+# Set on API requests: the session is never saved for them, so that no answer carries
+# Set-Cookie or ``Vary: Cookie`` (see ``SessionlessApi`` in __init__.py).
+SESSIONLESS = "scheduler.publicapi.sessionless"
 
 
 def _common_headers() -> dict[str, str]:
@@ -86,16 +64,10 @@ def not_modified(etag: str):
     return response
 
 
-def requested_language() -> str:
-    """``?hl=``, else Accept-Language, else the configured default; never the session."""
-    chosen = request.args.get("hl")
-    if chosen:
-        if chosen not in languages():
-            raise ApiArgumentError(_("'hl' must be one of %(codes)s", codes=", ".join(languages())))
-        return chosen
-    return request.accept_languages.best_match(languages()) or current_app.config.get(
-        "BABEL_DEFAULT_LOCALE", "et"
-    )
+def requested_language(names: tuple[str, ...] = ("hl",)) -> str:
+    """``?hl=`` (a calendar file: ``?lang=`` as feeds have it, or ``?hl=``), else
+    Accept-Language, else the configured default; never the session."""
+    return page_language(request.args, languages(), names) or negotiated_language()
 
 
 def preflight():
@@ -112,22 +84,25 @@ def preflight():
     return response
 
 
-def api_view(view):
+def api_view(view=None, *, language_params: tuple[str, ...] = ("hl",)):
     """Run ``view(language, …)`` in the requested page language; argument errors are 400s."""
+    if view is None:
+        return lambda view: api_view(view, language_params=language_params)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        request.environ[SESSIONLESS] = True
         if request.method == "OPTIONS":
             return preflight()
         try:
-            language = requested_language()
-        except ApiArgumentError as error:
-            return error_response(400, str(error))
+            language = requested_language(language_params)
+        except FilterError as error:
+            return error_response(400, error.message(_))
         with force_locale(language):
             try:
                 return view(language, *args, **kwargs)
-            except ApiArgumentError as error:
-                return error_response(400, str(error))
+            except FilterError as error:
+                return error_response(400, error.message(_))
 
     return wrapper
 
@@ -149,26 +124,21 @@ def _wants(etag: str) -> bool:
 def events(language: str):
     _remember_answer()  # before anything is read: a commit from now on forgets the answer
     config = current_app.config
-    today = datetime.now(zone(service.tz())).date()
-    query = parse_events_query(
+    query = queries.query_for(
         request.args,
-        today=today,
-        secret=config["SECRET_KEY"],
-        known_orgs=service.known_orgs,
-        event_types=EVENT_TYPES,
-        languages=languages(),
-        limits=Limits(
+        API,
+        Limits(
             default_limit=config["API_EVENTS_LIMIT"],
             max_limit=config["API_EVENTS_MAX_LIMIT"],
             default_weeks=config["API_EVENTS_WEEKS"],
         ),
     )
     if request.if_none_match:
-        etag = _events_etag(language, query, service.page_revision(query))
+        etag = _events_etag(language, query, queries.page_revision(query))
         if _wants(etag):
             return not_modified(etag)  # nothing else is read or built for a 304
-    fetched = service.events_page(query)
-    etag = _events_etag(language, query, service.rows_revision(fetched))
+    fetched = queries.events_page(query)
+    etag = _events_etag(language, query, queries.rows_revision(fetched))
     rows = fetched[: query.limit]
     next_url = None
     if len(fetched) > query.limit:
@@ -200,7 +170,7 @@ def _item(event, language: str, page=None, ics=None) -> dict:
 def _event_or_none(event_id: str):
     if not (event_id.isascii() and event_id.isdigit()) or int(event_id) > MAX_ID:
         return None
-    return service.public_event(int(event_id))
+    return queries.visible_event(int(event_id))
 
 
 @api_view
@@ -209,7 +179,7 @@ def event(language: str, event_id: str):
     found = _event_or_none(event_id)
     if found is None:
         return error_response(404, _("There is no public event with this id."))
-    etag = strong_etag(API_VERSION, language, service.event_revision(found), base_url())
+    etag = strong_etag(API_VERSION, language, queries.event_revision(found), base_url())
     if _wants(etag):
         return not_modified(etag)
     return json_response(_item(found, language), headers={"ETag": etag})
@@ -219,12 +189,12 @@ def event(language: str, event_id: str):
 # /events/<id>.ics
 
 
-@api_view
+@api_view(language_params=("lang", "hl"))
 def event_ics(language: str, event_id: str):
     found = _event_or_none(event_id)
     if found is None:
         abort(404)  # a page address: the site's own 404 page
-    etag = strong_etag("ics", API_VERSION, language, service.event_revision(found), base_url())
+    etag = strong_etag("ics", API_VERSION, language, queries.event_revision(found), base_url())
     if _wants(etag):
         return not_modified(etag)
     body = service.event_calendar(found, language)
@@ -245,7 +215,15 @@ def event_ics(language: str, event_id: str):
 def openapi():
     from .openapi import document
 
-    return json_response(document(base_url()))
+    config = current_app.config
+    return json_response(
+        document(
+            base_url(),
+            default_limit=config["API_EVENTS_LIMIT"],
+            max_limit=config["API_EVENTS_MAX_LIMIT"],
+            first_year=int(config["INDICATORS_FIRST_YEAR"]),
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------

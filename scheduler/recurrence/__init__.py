@@ -16,6 +16,7 @@ from .engine import (
     parse_rule,
     validate,
 )
+from .limits import RuleBudget, RuleLimits, RuleRefused, check_rule
 
 __all__ = [
     "HOLIDAY_POLICIES",
@@ -24,8 +25,12 @@ __all__ = [
     "Occurrence",
     "ParsedRule",
     "RecurrenceSpec",
+    "RuleBudget",
     "RuleError",
+    "RuleLimits",
+    "RuleRefused",
     "WeekdayRule",
+    "check_rule",
     "describe",
     "expand",
     "parse_rule",

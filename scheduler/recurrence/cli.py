@@ -8,7 +8,7 @@ from datetime import timedelta
 import click
 from dateutil.relativedelta import relativedelta
 
-from ..core.time import parse_local_datetime
+from ..core.time import DEFAULT_TZ, parse_local_datetime
 from . import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, describe, expand, validate
 
 rules_group = click.Group("rules", help="Recurrence rules.")
@@ -20,7 +20,7 @@ LOCALES = ("et", "en", "ru")
 @click.option(
     "--start", required=True, help="Local start of the first occurrence, e.g. 2024-01-02T18:00."
 )
-@click.option("--tz", default="Europe/Tallinn", show_default=True)
+@click.option("--tz", default=DEFAULT_TZ, show_default=True)
 @click.option("--duration", default=90, show_default=True, help="Minutes.")
 @click.option("--pause", "pauses", multiple=True, help="YYYY-MM-DD/YYYY-MM-DD, repeatable.")
 @click.option("--holidays", type=click.Choice(HOLIDAY_POLICIES), default="keep", show_default=True)

@@ -42,6 +42,14 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
+FREQUENCIES = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+
+
+def _unit_words(one: str, many: str) -> dict[str, tuple[str, str]]:
+    """Each frequency's unit in the singular and the plural, listed in FREQUENCIES' order."""
+    return dict(zip(FREQUENCIES, zip(_words(one), _words(many), strict=True), strict=True))
+
+
 def describe(spec: RecurrenceSpec, locale: str = "en") -> str:
     """A human description of the series, e.g. "every Tuesday at 18:00, except July–September".
 
@@ -111,58 +119,55 @@ def _rule_clauses(
 def _schedule(rule: ParsedRule, start: datetime, words: English) -> tuple[str, bool]:
     """The frequency phrase, and whether it already names the months (so BYMONTH is not
     repeated as an exception)."""
-    plain = tuple(entry.weekday for entry in rule.by_weekday if entry.ordinal is None)
-    ordinals = tuple(entry for entry in rule.by_weekday if entry.ordinal is not None)
+    plain, _ = _weekdays(rule)
     if rule.freq == "WEEKLY" or (rule.freq == "DAILY" and plain):
         return words.weekly(rule.interval, plain or (start.weekday(),), rule.freq), False
     if rule.freq == "MONTHLY":
-        detail = _month_detail(rule, plain, ordinals, start, words)
-        return words.monthly(rule.interval, detail), False
+        return words.monthly(rule.interval, _month_detail(rule, start, words)), False
     if rule.freq == "YEARLY" and rule.by_month_day and not rule.by_month:
         # BYMONTHDAY alone in a yearly rule means that day of every month
-        text = words.monthly(1, _month_detail(rule, plain, ordinals, start, words))
+        text = words.monthly(1, _month_detail(rule, start, words))
         if rule.interval > 1:
             text = f"{words.every_unit('YEARLY', rule.interval)}, {text}"
         return text, False
     if rule.freq == "YEARLY":
-        return _yearly(rule, plain, ordinals, start, words)
+        return _yearly(rule, start, words)
     return words.every_unit(rule.freq, rule.interval), False
 
 
-def _month_detail(
-    rule: ParsedRule,
-    plain: tuple[int, ...],
-    ordinals: tuple[WeekdayRule, ...],
-    start: datetime,
-    words: English,
-) -> str:
+def _weekdays(rule: ParsedRule) -> tuple[tuple[int, ...], tuple[WeekdayRule, ...]]:
+    """BYDAY's plain weekdays (every Tuesday) and its entries with an ordinal (the first
+    Tuesday)."""
+    plain = tuple(entry.weekday for entry in rule.by_weekday if entry.ordinal is None)
+    ordinals = tuple(entry for entry in rule.by_weekday if entry.ordinal is not None)
+    return plain, ordinals
+
+
+def _weekday_details(rule: ParsedRule, words: English) -> list[str]:
+    """The phrases of BYDAY within a month: the ordinal weekdays, then the plain ones."""
+    plain, ordinals = _weekdays(rule)
     details = []
     if ordinals:
         details.append(words.ordinal_weekdays(ordinals))
     if plain:
         details.append(words.every_weekday_in_month(plain))
+    return details
+
+
+def _month_detail(rule: ParsedRule, start: datetime, words: English) -> str:
+    details = _weekday_details(rule, words)
     if rule.by_month_day or not details:
         details.append(words.month_days(rule.by_month_day or (start.day,)))
     return words.list(details)
 
 
-def _yearly(
-    rule: ParsedRule,
-    plain: tuple[int, ...],
-    ordinals: tuple[WeekdayRule, ...],
-    start: datetime,
-    words: English,
-) -> tuple[str, bool]:
+def _yearly(rule: ParsedRule, start: datetime, words: English) -> tuple[str, bool]:
+    plain, ordinals = _weekdays(rule)
     months = rule.by_month or (start.month,)
     if ordinals and not plain and len(months) == 1:
         return words.yearly(rule.interval, words.ordinal_weekdays(ordinals, months[0])), True
     if ordinals or plain:
-        details = []
-        if ordinals:
-            details.append(words.ordinal_weekdays(ordinals))
-        if plain:
-            details.append(words.every_weekday_in_month(plain))
-        return words.yearly(rule.interval, words.list(details)), False
+        return words.yearly(rule.interval, words.list(_weekday_details(rule, words))), False
     days = rule.by_month_day or (start.day,)
     dates = [(month, day) for month in months for day in days]
     return words.yearly(rule.interval, words.on_days_of_year(dates)), True
@@ -307,6 +312,26 @@ def _pause_phrase(pause: DateRange, year: int | None, words: English) -> str:
 # ---------------------------------------------------------------------------------------------
 # Phrasebooks
 
+# Phrases that only put words around what they are given ({}), each language's own, side by
+# side: English, Estonian, Russian. None where a phrasebook words it otherwise (Russian's
+# weekly() says "every" and names the weekdays itself).
+_AROUND = {
+    "at": ("at {}", "kell {}", "в {}"),
+    "until": ("until {}", "kuni {}", "до {}"),
+    "except": ("except {}", "v.a {}", "кроме {}"),
+    "on_dates": ("on {}", "{}", "{}"),
+    "also_on": ("also on {}", "lisaks {}", "а также {}"),
+    "on_ordinals": ("on {}", "{}", "в {}"),
+    "on_days": ("on {}", "{}", "{}"),
+    "every": ("every {}", "iga {}", None),
+    "on_weekdays": ("on {}", "{}", None),
+    "habitually": ("on {}", "{}", "по {}"),
+}
+
+
+def _phrases_around(column: int) -> dict[str, str]:
+    return {name: words[column] for name, words in _AROUND.items() if words[column] is not None}
+
 
 class English:
     babel_locale = "en_GB"
@@ -315,16 +340,17 @@ class English:
     public_holidays_excepted = ""
     skip_holidays = "skipping public holidays"
     next_working_day = "moved to the next working day on public holidays"
-    _units = {
-        "SECONDLY": ("second", "seconds"),
-        "MINUTELY": ("minute", "minutes"),
-        "HOURLY": ("hour", "hours"),
-        "DAILY": ("day", "days"),
-        "WEEKLY": ("week", "weeks"),
-        "MONTHLY": ("month", "months"),
-        "YEARLY": ("year", "years"),
-    }
+    _units = _unit_words(
+        "second minute hour day week month year", "seconds minutes hours days weeks months years"
+    )
     _ordinals = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+    _around = _phrases_around(0)
+    _in_month = "{text} of {month}"
+    _every_unit = ("every {one}", "every {count} {many}")
+    every_working_day = "every weekday"
+
+    def around(self, phrase: str, text: str) -> str:
+        return self._around[phrase].format(text)
 
     # -- babel
     def weekday(self, weekday: int) -> str:
@@ -359,15 +385,20 @@ class English:
     # -- schedule
     def every_unit(self, freq: str, interval: int) -> str:
         one, many = self._units[freq]
-        return f"every {one}" if interval == 1 else f"every {interval} {many}"
+        template = self._every_unit[0 if interval == 1 else 1]
+        return template.format(one=one, many=many, count=interval)
 
     def weekly(self, interval: int, weekdays: tuple[int, ...], freq: str = "WEEKLY") -> str:
         if interval == 1:
             if sorted(weekdays) == list(WORKING_WEEK):
-                return "every weekday"
-            return f"every {self.list([self.weekday(day) for day in weekdays])}"
-        unit = self.every_unit(freq, interval)
-        return f"{unit} on {self.list([self.weekday(day) for day in weekdays])}"
+                return self.every_working_day
+            return self.around("every", self.list([self.weekday(day) for day in weekdays]))
+        days = self.list([self.weekday_after_unit(day) for day in weekdays])
+        return f"{self.every_unit(freq, interval)} {self.around('on_weekdays', days)}"
+
+    def weekday_after_unit(self, weekday: int) -> str:
+        """The weekday in "every 2 weeks on Tuesday"."""
+        return self.weekday(weekday)
 
     def monthly(self, interval: int, detail: str) -> str:
         if interval == 1:
@@ -385,61 +416,81 @@ class English:
         return _english_number_ordinal(ordinal)
 
     def ordinal_weekdays(self, entries: Sequence[WeekdayRule], month: int | None = None) -> str:
-        phrases = []
-        for weekday, group in _by_weekday(entries):
-            ordinals = self.list([self.ordinal_word(entry.ordinal) for entry in group])
-            phrases.append(f"the {ordinals} {self.weekday(weekday)}")
-        text = f"on {self.list(phrases)}"
-        return text if month is None else f"{text} of {self.month(month)}"
+        """Phrases such as "on the first and last Tuesday of March", in each language's words."""
+        phrases = [
+            self.ordinal_weekday(weekday, [entry.ordinal for entry in group])
+            for weekday, group in _by_weekday(entries)
+        ]
+        return self.in_month(self.around("on_ordinals", self.list(phrases)), month)
+
+    def ordinal_weekday(self, weekday: int, ordinals: Sequence[int]) -> str:
+        return f"the {self.list([self.ordinal_word(o) for o in ordinals])} {self.weekday(weekday)}"
+
+    def in_month(self, text: str, month: int | None) -> str:
+        if month is None:
+            return text
+        return self._in_month.format(text=text, month=self.month_of(month))
+
+    def month_of(self, month: int) -> str:
+        """The month as in "the first Tuesday of March"."""
+        return self.month(month)
 
     def every_weekday_in_month(self, weekdays: Sequence[int]) -> str:
-        return f"on {self.list([self.weekday(day) + 's' for day in weekdays])}"
+        days = self.list([self.weekdays_habitually(day) for day in weekdays])
+        return self.around("habitually", days)
+
+    def weekdays_habitually(self, weekday: int) -> str:
+        """The weekday as in "on Tuesdays"."""
+        return f"{self.weekday(weekday)}s"
 
     def month_days(self, days: Sequence[int]) -> str:
+        """Days of the month, counted from its start and then from its end."""
         counted = [day for day in days if day > 0]
-        phrases = []
-        if counted:
-            label = "day" if len(counted) == 1 else "days"
-            phrases.append(f"{label} {self.list([str(day) for day in counted])}")
-        phrases += [f"the {self.ordinal_word(day)} day" for day in days if day < 0]
-        return f"on {self.list(phrases)}"
+        phrases = [self.counted_days(counted)] if counted else []
+        phrases += [self.day_from_end(day) for day in days if day < 0]
+        return self.around("on_days", self.list(phrases))
+
+    def counted_days(self, days: Sequence[int]) -> str:
+        label = "day" if len(days) == 1 else "days"
+        return f"{label} {self.list([str(day) for day in days])}"
+
+    def day_from_end(self, day: int) -> str:
+        return f"the {self.ordinal_word(day)} day"
 
     def on_days_of_year(self, dates: Sequence[tuple[int, int]]) -> str:
         return f"on {self.list([self.day_month(date(2000, month, day)) for month, day in dates])}"
 
     def at_times(self, times: Sequence[time]) -> str:
-        return f"at {self.list([format(moment, '%H:%M') for moment in times])}"
+        return self.around("at", self.list([format(moment, "%H:%M") for moment in times]))
 
     # -- endings and exceptions
     def times_count(self, count: int) -> str:
         return "once" if count == 1 else f"{count} times"
 
     def until(self, day: date) -> str:
-        return f"until {self.on_date(day)}"
+        return self.around("until", self.on_date(day))
 
     def except_(self, items: Sequence[str]) -> str:
-        return f"except {self.list(items)}"
+        return self.around("except", self.list(items))
 
     def on_dates(self, dates: str) -> str:
-        return f"on {dates}"
+        return self.around("on_dates", dates)
 
     def also_on(self, dates: str) -> str:
-        return f"also on {dates}"
+        return self.around("also_on", dates)
 
 
 class Estonian(English):
     babel_locale = "et"
     skip_holidays = "riigipühadel ei toimu"
     next_working_day = "riigipühal toimub järgmisel tööpäeval"
-    _units = {
-        "SECONDLY": ("sekund", "sekundi"),
-        "MINUTELY": ("minut", "minuti"),
-        "HOURLY": ("tund", "tunni"),
-        "DAILY": ("päev", "päeva"),
-        "WEEKLY": ("nädal", "nädala"),
-        "MONTHLY": ("kuu", "kuu"),
-        "YEARLY": ("aasta", "aasta"),
-    }
+    _around = _phrases_around(1)
+    _in_month = "{month} {text}"
+    _every_unit = ("iga {one}", "iga {count} {many} tagant")
+    every_working_day = "iga tööpäev"
+    _units = _unit_words(
+        "sekund minut tund päev nädal kuu aasta", "sekundi minuti tunni päeva nädala kuu aasta"
+    )
     # adessive ("on the first ...")
     _ordinals = {
         1: "esimesel",
@@ -474,71 +525,41 @@ class Estonian(English):
     def on_date(self, day: date) -> str:
         return f"{day.day}. {self._month_adessive[day.month - 1]} {day.year}"
 
-    def excepted_date(self, day: date) -> str:
-        return format_date(day, "long", locale=self.babel_locale)
-
-    def every_unit(self, freq: str, interval: int) -> str:
-        one, many = self._units[freq]
-        return f"iga {one}" if interval == 1 else f"iga {interval} {many} tagant"
-
-    def weekly(self, interval: int, weekdays: tuple[int, ...], freq: str = "WEEKLY") -> str:
-        if interval == 1:
-            if sorted(weekdays) == list(WORKING_WEEK):
-                return "iga tööpäev"
-            return f"iga {self.list([self.weekday(day) for day in weekdays])}"
-        days = self.list([self.weekday_adessive(day) for day in weekdays])
-        return f"{self.every_unit(freq, interval)} {days}"
+    def weekday_after_unit(self, weekday: int) -> str:
+        return self.weekday_adessive(weekday)
 
     def monthly(self, interval: int, detail: str) -> str:
         return f"{self.every_unit('MONTHLY', interval)} {detail}"
-
-    def yearly(self, interval: int, detail: str) -> str:
-        return f"{self.every_unit('YEARLY', interval)} {detail}"
 
     def ordinal_word(self, ordinal: int) -> str:
         if ordinal in self._ordinals:
             return self._ordinals[ordinal]
         return f"{ordinal}." if ordinal > 0 else f"lõpust {-ordinal}."
 
-    def ordinal_weekdays(self, entries: Sequence[WeekdayRule], month: int | None = None) -> str:
-        phrases = []
-        for weekday, group in _by_weekday(entries):
-            ordinals = self.list([self.ordinal_word(entry.ordinal) for entry in group])
-            phrases.append(f"{ordinals} {self.weekday_adessive(weekday)}")
-        text = self.list(phrases)
-        return text if month is None else f"{self._month_genitive[month - 1]} {text}"
+    def ordinal_weekday(self, weekday: int, ordinals: Sequence[int]) -> str:
+        words = self.list([self.ordinal_word(o) for o in ordinals])
+        return f"{words} {self.weekday_adessive(weekday)}"
 
-    def every_weekday_in_month(self, weekdays: Sequence[int]) -> str:
-        return self.list([self._weekday_habitual[day] for day in weekdays])
+    def month_of(self, month: int) -> str:
+        return self._month_genitive[month - 1]
 
-    def month_days(self, days: Sequence[int]) -> str:
-        counted = [day for day in days if day > 0]
-        phrases = []
-        if counted:
-            phrases.append(f"{self.list([f'{day}.' for day in counted])} kuupäeval")
-        phrases += [f"{self.ordinal_word(day)} päeval" for day in days if day < 0]
-        return self.list(phrases)
+    def weekdays_habitually(self, weekday: int) -> str:
+        return self._weekday_habitual[weekday]
+
+    def counted_days(self, days: Sequence[int]) -> str:
+        return f"{self.list([f'{day}.' for day in days])} kuupäeval"
+
+    def day_from_end(self, day: int) -> str:
+        return f"{self.ordinal_word(day)} päeval"
 
     def on_days_of_year(self, dates: Sequence[tuple[int, int]]) -> str:
         return self.list([f"{day}. {self._month_adessive[month - 1]}" for month, day in dates])
-
-    def at_times(self, times: Sequence[time]) -> str:
-        return f"kell {self.list([format(moment, '%H:%M') for moment in times])}"
 
     def times_count(self, count: int) -> str:
         return "1 kord" if count == 1 else f"{count} korda"
 
     def until(self, day: date) -> str:
-        return f"kuni {format_date(day, 'long', locale=self.babel_locale)}"
-
-    def except_(self, items: Sequence[str]) -> str:
-        return f"v.a {self.list(items)}"
-
-    def on_dates(self, dates: str) -> str:
-        return dates
-
-    def also_on(self, dates: str) -> str:
-        return f"lisaks {dates}"
+        return self.around("until", self.excepted_date(day))  # "kuni 14. märts 2024"
 
 
 class Russian(English):
@@ -547,6 +568,8 @@ class Russian(English):
     skip_holidays_as_exception = True
     public_holidays_excepted = "государственных праздников"
     next_working_day = "в государственные праздники переносится на следующий рабочий день"
+    _around = _phrases_around(2)
+    _in_month = "{text} {month}"
     _genders = ("m", "m", "f", "m", "f", "f", "n")
     _every = {"m": "каждый", "f": "каждую", "n": "каждое"}
     _weekday_accusative = _words("понедельник вторник среду четверг пятницу субботу воскресенье")
@@ -608,29 +631,19 @@ class Russian(English):
         ending = ("-й", "-ю", "-е")[index]
         return f"{ordinal}{ending}" if ordinal > 0 else f"{-ordinal}{ending} с конца"
 
-    def ordinal_weekdays(self, entries: Sequence[WeekdayRule], month: int | None = None) -> str:
-        phrases = []
-        for weekday, group in _by_weekday(entries):
-            gender = self._genders[weekday]
-            ordinals = self.list([self.ordinal_for(entry.ordinal, gender) for entry in group])
-            phrases.append(f"{ordinals} {self._weekday_accusative[weekday]}")
-        text = f"в {self.list(phrases)}"
-        return text if month is None else f"{text} {self.month(month)}"
+    def ordinal_weekday(self, weekday: int, ordinals: Sequence[int]) -> str:
+        gender = self._genders[weekday]
+        words = self.list([self.ordinal_for(o, gender) for o in ordinals])
+        return f"{words} {self._weekday_accusative[weekday]}"
 
-    def every_weekday_in_month(self, weekdays: Sequence[int]) -> str:
-        return f"по {self.list([self._weekday_dative_plural[day] for day in weekdays])}"
+    def weekdays_habitually(self, weekday: int) -> str:
+        return self._weekday_dative_plural[weekday]
 
-    def month_days(self, days: Sequence[int]) -> str:
-        counted = [day for day in days if day > 0]
-        phrases = []
-        if counted:
-            phrases.append(f"{self.list([f'{day}-го' for day in counted])} числа")
-        for day in days:
-            if day == -1:
-                phrases.append("в последний день")
-            elif day < 0:
-                phrases.append(f"в {-day}-й день с конца")
-        return self.list(phrases)
+    def counted_days(self, days: Sequence[int]) -> str:
+        return f"{self.list([f'{day}-го' for day in days])} числа"
+
+    def day_from_end(self, day: int) -> str:
+        return "в последний день" if day == -1 else f"в {-day}-й день с конца"
 
     def on_days_of_year(self, dates: Sequence[tuple[int, int]]) -> str:
         return self.list([self.day_month(date(2000, month, day)) for month, day in dates])
@@ -639,23 +652,8 @@ class Russian(English):
         text = super().month_range(first, last)
         return text if year is None else f"{text} {year}\u202fг."  # as CLDR: narrow space
 
-    def at_times(self, times: Sequence[time]) -> str:
-        return f"в {self.list([format(moment, '%H:%M') for moment in times])}"
-
     def times_count(self, count: int) -> str:
         return f"{count} {self.plural(count, ('раз', 'раза', 'раз'))}"
-
-    def until(self, day: date) -> str:
-        return f"до {self.on_date(day)}"
-
-    def except_(self, items: Sequence[str]) -> str:
-        return f"кроме {self.list(items)}"
-
-    def on_dates(self, dates: str) -> str:
-        return dates
-
-    def also_on(self, dates: str) -> str:
-        return f"а также {dates}"
 
 
 _PHRASEBOOKS: dict[str, type[English]] = {"en": English, "et": Estonian, "ru": Russian}

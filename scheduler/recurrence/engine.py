@@ -36,8 +36,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holiday_calendars
 from dateutil.rrule import rrule, rrulestr
 
+from ..core.time import DEFAULT_TZ
+
 HOLIDAY_POLICIES = ("skip", "next", "keep")
-DEFAULT_TIME_ZONE = "Europe/Tallinn"
 HOLIDAY_COUNTRY = "EE"
 
 FREQUENCIES = ("SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -110,7 +111,7 @@ class RecurrenceSpec:
     pauses: tuple[DateRange, ...] = ()
     holidays: str = "keep"
     bounds: DateRange | None = None
-    tz: str = DEFAULT_TIME_ZONE
+    tz: str = DEFAULT_TZ
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,29 +173,31 @@ class ParsedRule:
         return ";".join(parts)
 
     def _by_parts(self) -> list[tuple[str, tuple]]:
-        return [
-            ("BYMONTH", self.by_month),
-            ("BYWEEKNO", self.by_week_no),
-            ("BYYEARDAY", self.by_year_day),
-            ("BYMONTHDAY", self.by_month_day),
-            ("BYDAY", self.by_weekday),
-            ("BYHOUR", self.by_hour),
-            ("BYMINUTE", self.by_minute),
-            ("BYSECOND", self.by_second),
-            ("BYSETPOS", self.by_set_pos),
-        ]
+        return [(name, getattr(self, field_name)) for name, field_name in _BY_FIELDS.items()]
 
 
+# The BY… parts in the order the RRULE text lists them, and the field each is kept in.
+_BY_FIELDS = {
+    "BYMONTH": "by_month",
+    "BYWEEKNO": "by_week_no",
+    "BYYEARDAY": "by_year_day",
+    "BYMONTHDAY": "by_month_day",
+    "BYDAY": "by_weekday",
+    "BYHOUR": "by_hour",
+    "BYMINUTE": "by_minute",
+    "BYSECOND": "by_second",
+    "BYSETPOS": "by_set_pos",
+}
 _NUMBER_PARTS = {
-    # name: (field, lowest, highest, zero allowed)
-    "BYMONTH": ("by_month", 1, 12, False),
-    "BYWEEKNO": ("by_week_no", -53, 53, False),
-    "BYYEARDAY": ("by_year_day", -366, 366, False),
-    "BYMONTHDAY": ("by_month_day", -31, 31, False),
-    "BYHOUR": ("by_hour", 0, 23, True),
-    "BYMINUTE": ("by_minute", 0, 59, True),
-    "BYSECOND": ("by_second", 0, 59, True),
-    "BYSETPOS": ("by_set_pos", -366, 366, False),
+    # name: (lowest, highest, zero allowed)
+    "BYMONTH": (1, 12, False),
+    "BYWEEKNO": (-53, 53, False),
+    "BYYEARDAY": (-366, 366, False),
+    "BYMONTHDAY": (-31, 31, False),
+    "BYHOUR": (0, 23, True),
+    "BYMINUTE": (0, 59, True),
+    "BYSECOND": (0, 59, True),
+    "BYSETPOS": (-366, 366, False),
 }
 _KNOWN_PARTS = ("FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", *_NUMBER_PARTS)
 _WEEKDAY_PATTERN = re.compile(r"([+-]?)(\d{1,2})?([A-Z]{2})")
@@ -214,8 +217,8 @@ def parse_rule(rule: str) -> ParsedRule:
     values: dict[str, object] = {"freq": _parse_frequency(parts["FREQ"])}
     for name, text in parts.items():
         if name in _NUMBER_PARTS:
-            field_name, lowest, highest, zero_allowed = _NUMBER_PARTS[name]
-            values[field_name] = _parse_numbers(name, text, lowest, highest, zero_allowed)
+            lowest, highest, zero_allowed = _NUMBER_PARTS[name]
+            values[_BY_FIELDS[name]] = _parse_numbers(name, text, lowest, highest, zero_allowed)
     if "INTERVAL" in parts:
         values["interval"] = _parse_positive(parts["INTERVAL"], "INTERVAL")
     if "COUNT" in parts:
@@ -527,10 +530,14 @@ def _can_ever_match(parsed: ParsedRule, wall_clock: datetime) -> bool:
     """Whether the rule, without COUNT or UNTIL, produces anything at all.
 
     dateutil keeps searching until the year 9999 for a rule whose BY parts never match
-    (BYMONTH=2;BYMONTHDAY=30), which takes seconds. The Gregorian calendar repeats every 400
-    years, so the same rule started at the same place of the cycle near the end of the calendar
-    shows the answer and stops by itself within a few hundred years of iteration.
+    (BYMONTH=2;BYMONTHDAY=30), which takes seconds. Rules repeating every day or more often
+    are decided by arithmetic (see ``_aligned_day_exists``); the others are probed: the
+    Gregorian calendar repeats every 400 years, so the same rule started at the same place of
+    the cycle near the end of the calendar shows the answer and stops by itself within a few
+    hundred years of iteration, a few thousand weeks, months or years at most.
     """
+    if parsed.freq in _UNITS_PER_DAY:
+        return _aligned_day_exists(parsed, wall_clock)
     phase_cycles = parsed.interval // math.gcd(parsed.interval, _PERIODS_PER_CYCLE[parsed.freq])
     cycle_years = _GREGORIAN_CYCLE_YEARS * phase_cycles
     if cycle_years * 2 > date.max.year:
@@ -543,6 +550,104 @@ def _can_ever_match(parsed: ParsedRule, wall_clock: datetime) -> bool:
         return next(iter(probe), None) is not None
     except ValueError:  # dateutil: INTERVAL and BYHOUR/BYMINUTE/BYSECOND never line up
         return False
+
+
+_UNITS_PER_DAY = {"DAILY": 1, "HOURLY": 24, "MINUTELY": 24 * 60, "SECONDLY": 24 * 60 * 60}
+_CYCLE_DAYS = 146097  # days in 400 Gregorian years: dates and weekdays repeat after this
+
+
+def _aligned_day_exists(parsed: ParsedRule, wall_clock: datetime) -> bool:
+    """Whether a DAILY, HOURLY, MINUTELY or SECONDLY rule ever produces an occurrence.
+
+    The rule visits the instants start + k * INTERVAL units; it produces one when the date
+    passes the date parts (BYMONTH, BYMONTHDAY, BYYEARDAY, BYDAY) and the time passes the
+    time parts finer than a day. The dates that pass repeat every 400 years, so an instant
+    can be reached exactly when, for some date d of one cycle and time t that pass,
+    d * units + t is congruent to the start modulo gcd(INTERVAL, units * 146097): a few
+    thousand integer operations at most, instead of iterating to the year 9999.
+    """
+    units = _UNITS_PER_DAY[parsed.freq]
+    if not _set_position_fits(parsed):
+        return False
+    modulus = math.gcd(parsed.interval, units * _CYCLE_DAYS)
+    day_modulus = modulus // math.gcd(modulus, units)
+    day_residues = _date_residues(_date_parts(parsed), day_modulus)
+    if not day_residues:
+        return False
+    start = wall_clock.toordinal() * units + _time_units(parsed.freq, wall_clock)
+    time_residues = {value % modulus for value in _time_values(parsed)}
+    return any((start - day * units) % modulus in time_residues for day in day_residues)
+
+
+def _set_position_fits(parsed: ParsedRule) -> bool:
+    """BYSETPOS picks from the set one period produces: for these frequencies, the times
+    inside the period (BYHOUR x BYMINUTE x BYSECOND finer than the frequency)."""
+    if not parsed.by_set_pos:
+        return True
+    finer = {
+        "DAILY": (parsed.by_hour, parsed.by_minute, parsed.by_second),
+        "HOURLY": (parsed.by_minute, parsed.by_second),
+        "MINUTELY": (parsed.by_second,),
+        "SECONDLY": (),
+    }[parsed.freq]
+    size = math.prod(len(values) or 1 for values in finer)
+    return any(abs(position) <= size for position in parsed.by_set_pos)
+
+
+def _time_units(freq: str, moment: datetime) -> int:
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second
+    return seconds * _UNITS_PER_DAY[freq] // 86400
+
+
+def _time_values(parsed: ParsedRule) -> Iterator[int]:
+    """The times of day (in the rule's units) that pass its BYHOUR/BYMINUTE/BYSECOND."""
+    if parsed.freq == "DAILY":
+        yield 0
+        return
+    hours = parsed.by_hour or range(24)
+    minutes = (parsed.by_minute or range(60)) if parsed.freq != "HOURLY" else (0,)
+    seconds = (parsed.by_second or range(60)) if parsed.freq == "SECONDLY" else (0,)
+    per_hour = _UNITS_PER_DAY[parsed.freq] // 24
+    per_minute = per_hour // 60 if parsed.freq != "HOURLY" else 0
+    for hour in hours:
+        for minute in minutes:
+            for second in seconds:
+                yield hour * per_hour + minute * per_minute + second
+
+
+def _date_parts(parsed: ParsedRule) -> tuple:
+    return (
+        parsed.by_month,
+        parsed.by_month_day,
+        parsed.by_year_day,
+        tuple(entry.weekday for entry in parsed.by_weekday),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _date_residues(parts: tuple, modulus: int) -> frozenset[int]:
+    """The ordinals modulo ``modulus`` of the dates of one 400-year cycle that pass the
+    date parts (no ordinals: these frequencies allow none). Listed by a yearly rule, which
+    dateutil filters a year at a time, and stopped once every residue is seen."""
+    by_month, by_month_day, by_year_day, by_weekday = parts
+    if not (by_month_day or by_year_day or by_weekday):
+        by_month_day = tuple(range(1, 32))  # every day (of the months BYMONTH names)
+    text = ["FREQ=YEARLY"]
+    for name, values in (
+        ("BYMONTH", by_month),
+        ("BYMONTHDAY", by_month_day),
+        ("BYYEARDAY", by_year_day),
+        ("BYDAY", tuple(WEEKDAY_CODES[day] for day in by_weekday)),
+    ):
+        if values:
+            text.append(f"{name}={','.join(str(value) for value in values)}")
+    cycle_start = datetime(date.max.year + 1 - _GREGORIAN_CYCLE_YEARS, 1, 1)  # noqa: DTZ001 (wall clock)
+    found: set[int] = set()
+    for moment in rrulestr(";".join(text), dtstart=cycle_start):
+        found.add(moment.toordinal() % modulus)
+        if len(found) == modulus:
+            break
+    return frozenset(found)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from ..core.web import add_nav_link
+    from ..web.nav import add_nav_link
     from .planning import connect_signals
 
     connect_signals()

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from ..core.bounds import cli_id_type
 from ..core.time import parse_local_datetime, utcnow
 from ..extensions import db
+from ..mail.models import Reminder, ReminderKind, ReminderStatus
 from .digest import plan_weekly_digests
 from .dispatch import dispatch_due, retry_failed
-from .models import Reminder, ReminderKind, ReminderStatus
 from .planning import replan_all
 
 
@@ -21,7 +21,7 @@ def parse_now(text: str | None):
     if not text:
         return utcnow()
     try:
-        return parse_local_datetime(text, current_app.config.get("TIMEZONE", "Europe/Tallinn"))
+        return parse_local_datetime(text, current_app.config["TIMEZONE"])
     except ValueError as error:
         raise click.BadParameter(f"'{text}' is not an ISO date-time: {error}") from error
 

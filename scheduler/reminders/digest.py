@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..accounts.models import Role, User
 from ..core.time import utcnow, zone
 from ..extensions import db
-from .models import Reminder, ReminderKind, ReminderStatus, reminder_key
+from ..mail.models import Reminder, ReminderKind
 
 DIGEST_HOUR = 8
 DIGEST_MAX_DELAY = timedelta(days=1)  # a digest found later than this waits for next week
@@ -41,7 +41,7 @@ def digest_recipients() -> list[str]:
 def plan_weekly_digests(now: datetime | None = None) -> int:
     """This week's digest rows, made on Monday from 08:00 for a day; returns how many are new."""
     now = now or utcnow()
-    tz = current_app.config.get("TIMEZONE", "Europe/Tallinn")
+    tz = current_app.config["TIMEZONE"]
     due, week = week_of(now, tz)
     if not due <= now <= due + DIGEST_MAX_DELAY:
         return 0
@@ -57,18 +57,14 @@ def plan_weekly_digests(now: datetime | None = None) -> int:
         if recipient in existing:
             continue
         db.session.add(
-            Reminder(
-                key=reminder_key("digest", None, week, recipient),
-                kind=ReminderKind.DIGEST,
-                slot=week,
-                recipient=recipient,
-                due=due,
-                next_attempt_at=due,
-                status=ReminderStatus.PENDING,
-                attempts=0,
+            Reminder.pending(
+                ReminderKind.DIGEST,
+                None,
+                week,
+                recipient,
+                due,
+                now=now,
                 payload={"week_start": due.date().isoformat()},
-                created_at=now,
-                updated_at=now,
             )
         )
         created += 1

@@ -3,13 +3,23 @@
 A claim marks rows 'sending' with a claim token and a lease (``next_attempt_at``) and
 commits before any mail leaves, so another dispatcher skips them and a dispatcher that
 dies leaves rows that are taken again once the lease ends, with the same Message-ID.
+The lease is short (DISPATCH_LEASE_SECONDS) and a heartbeat thread renews it while the batch
+is being sent, so a dead worker's rows go out with the next tick after it (within a minute),
+and a live worker that cannot renew (the database does not answer) stops sending the rest
+of its batch rather than race the worker that will take it over.
+
 Each result is committed right after the SMTP server answers: the only window for a
-duplicate is between that answer and the commit.
+duplicate is between that answer and the commit. When the database does not answer at that
+moment, the worker keeps trying to record the sent mail (DISPATCH_MARK_RETRY_SECONDS), and a
+mail recorded as sent is sent however the row was taken over meanwhile; so an outage adds no
+duplicate of its own, only a worker that dies with the answer unrecorded leaves one.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,18 +27,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
+from ..core.database import is_database_unavailable, one_line
 from ..core.time import require_aware, utcnow
 from ..events.models import Event, EventStatus, Series
 from ..extensions import db
+from ..mail.message import OutgoingMail
+from ..mail.models import OPEN_PREDICATE, Reminder, ReminderKind, ReminderStatus
+from ..mail.transport import DeliveryError, open_transport
 from .digest import DIGEST_MAX_DELAY
-from .emails import OutgoingMail, build_mail
-from .models import OPEN_PREDICATE, Reminder, ReminderKind, ReminderStatus
+from .emails import build_mail
 from .optouts import opted_out
 from .policy import EventState, backoff, normalise_recipients, skip_reason
-from .transport import DeliveryError, open_transport
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +84,7 @@ def write_transaction() -> Iterator[None]:
 
 
 def claim_due(now: datetime, limit: int) -> Claim:
-    lease = timedelta(seconds=current_app.config.get("DISPATCH_LEASE_SECONDS", 300))
+    lease = timedelta(seconds=current_app.config["DISPATCH_LEASE_SECONDS"])
     token = uuid.uuid4().hex
     with write_transaction():
         stmt = (
@@ -116,16 +129,113 @@ def _mark(claim: Claim, reminder_id: int, **values) -> bool:
     return bool(result.rowcount)
 
 
+class LeaseKeeper:
+    """Renews a claim's lease every DISPATCH_HEARTBEAT_SECONDS in a thread of its own while
+    the claimed rows are sent. The lease runs from the claim's ``now`` (the clock of the tick,
+    which ``flask reminders dispatch --now`` may set) plus the time the batch has taken.
+
+    A row is still ours while the last renewal that returned it is recent enough; a renewal
+    that came too late returns only the rows nobody took over meanwhile."""
+
+    def __init__(self, claim: Claim, now: datetime) -> None:
+        config = current_app.config
+        self.claim = claim
+        self.now = now
+        self.lease = float(config["DISPATCH_LEASE_SECONDS"])
+        self.beat = float(config["DISPATCH_HEARTBEAT_SECONDS"])
+        self.engine = db.engine
+        self.started = self.renewed = time.monotonic()
+        self.rows = frozenset(claim.ids)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="dispatch-lease", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        if self.beat > 0:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+
+    def holds(self, reminder_id: int) -> bool:
+        """Whether the row is surely still ours: renewed for us recently enough that the
+        lease cannot run out before the next beat."""
+        if self.beat <= 0:
+            return True
+        margin = min(self.beat, self.lease / 2)
+        return reminder_id in self.rows and time.monotonic() < self.renewed + self.lease - margin
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.beat):
+            asked = time.monotonic()
+            try:
+                rows = self._renew(asked)
+            except Exception as error:  # the database does not answer: holds() will say so
+                token, reason = self.claim.token, one_line(error)
+                log.warning("reminder claim %s: lease not renewed: %s", token, reason)
+            else:
+                self.rows, self.renewed = rows, asked
+
+    def _renew(self, asked: float) -> frozenset[int]:
+        until = self.now + timedelta(seconds=asked - self.started + self.lease)
+        with self.engine.begin() as connection:
+            renewed = connection.execute(
+                update(Reminder)
+                .where(
+                    Reminder.claim_token == self.claim.token,
+                    Reminder.status == ReminderStatus.SENDING,
+                )
+                .values(next_attempt_at=until)
+                .returning(Reminder.id)
+            )
+            return frozenset(renewed.scalars())
+
+
 def mark_sent(claim: Claim, reminder_id: int, now: datetime) -> None:
-    with write_transaction():
-        _mark(
-            claim,
-            reminder_id,
+    """Record a mail the SMTP server accepted, retrying while the database does not answer:
+    a row left 'sending' would be sent again once its lease ends. It is recorded even if
+    another dispatcher took the row over meanwhile (one that has not sent it yet then skips
+    it)."""
+    deadline = time.monotonic() + current_app.config["DISPATCH_MARK_RETRY_SECONDS"]
+    pause = 0.2  # short: once the database answers, this must land before a takeover
+    while True:
+        try:
+            with write_transaction():
+                _record_sent(claim, reminder_id, now)
+            return
+        except SQLAlchemyError as error:
+            if not is_database_unavailable(error) or time.monotonic() >= deadline:
+                raise
+            log.warning(
+                "reminder %s was sent but cannot be recorded yet, retrying: %s",
+                reminder_id,
+                one_line(error),
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+
+
+def _record_sent(claim: Claim, reminder_id: int, now: datetime) -> None:
+    result = db.session.execute(
+        update(Reminder)
+        .where(
+            Reminder.id == reminder_id,
+            or_(
+                Reminder.claim_token == claim.token,
+                Reminder.status.in_([ReminderStatus.SENDING, ReminderStatus.PENDING]),
+            ),
+        )
+        .values(
+            claim_token=None,
             status=ReminderStatus.SENT,
             sent_at=now,
             last_error=None,
             updated_at=now,
         )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 0:
+        log.warning("reminder %s: sent, but already recorded otherwise meanwhile", reminder_id)
 
 
 def mark_skipped(claim: Claim, skips: dict[int, str], now: datetime) -> None:
@@ -141,14 +251,14 @@ def mark_unsent(
 ) -> str:
     """A failed attempt: back off and retry, or give up when final or out of attempts."""
     config = current_app.config
-    final = error.permanent or attempts >= config.get("DISPATCH_MAX_ATTEMPTS", 8)
+    final = error.permanent or attempts >= config["DISPATCH_MAX_ATTEMPTS"]
     if final:
         status, next_attempt = ReminderStatus.FAILED, now
     else:
         wait = backoff(
             attempts,
-            config.get("DISPATCH_BACKOFF_SECONDS", 60),
-            config.get("DISPATCH_BACKOFF_MAX_SECONDS", 3600),
+            config["DISPATCH_BACKOFF_SECONDS"],
+            config["DISPATCH_BACKOFF_MAX_SECONDS"],
         )
         status, next_attempt = ReminderStatus.PENDING, now + wait
     with write_transaction():
@@ -214,7 +324,7 @@ class _Prepared:
 
 def _prepare(claim: Claim, now: datetime) -> _Prepared:
     config = current_app.config
-    followup_delay = timedelta(days=config.get("FOLLOWUP_MAX_DELAY_DAYS", 14))
+    followup_delay = timedelta(days=config["FOLLOWUP_MAX_DELAY_DAYS"])
     rows = _load(claim.ids)
     silenced = opted_out({r.recipient for r in rows})
     latest_before = _latest_before_due(rows, now)
@@ -242,13 +352,20 @@ def _prepare(claim: Claim, now: datetime) -> _Prepared:
             continue
         try:
             prepared.to_send.append((row.id, row.attempts, build_mail(row)))
+        except SQLAlchemyError as error:
+            if is_database_unavailable(error):
+                raise  # not the row's fault: the batch waits for its lease to end
+            _broken(prepared, row, error)
         except Exception as error:  # a template or data problem: keep the row, record why
-            log.exception("reminder %s could not be built", row.id)
-            prepared.broken.append(
-                (row.id, row.attempts, DeliveryError(f"could not build the message: {error!r}"))
-            )
+            _broken(prepared, row, error)
     db.session.rollback()  # the mails are plain data now; end the read transaction
     return prepared
+
+
+def _broken(prepared: _Prepared, row: Reminder, error: Exception) -> None:
+    log.exception("reminder %s could not be built", row.id)
+    error = DeliveryError(f"could not build the message: {error!r}")
+    prepared.broken.append((row.id, row.attempts, error))
 
 
 def _process(claim: Claim, now: datetime, transport, report: DispatchReport) -> bool:
@@ -259,18 +376,28 @@ def _process(claim: Claim, now: datetime, transport, report: DispatchReport) -> 
         report.skipped += len(prepared.skips)
     for reminder_id, attempts, error in prepared.broken:
         _count(report, mark_unsent(claim, reminder_id, attempts, error, now), error)
-    for position, (reminder_id, attempts, outgoing) in enumerate(prepared.to_send):
-        try:
-            transport.send(outgoing)
-        except DeliveryError as error:
-            _count(report, mark_unsent(claim, reminder_id, attempts, error, now), error)
-            if error.connection:
-                for later_id, later_attempts, _mail in prepared.to_send[position + 1 :]:
-                    _count(report, mark_unsent(claim, later_id, later_attempts, error, now), error)
+    with LeaseKeeper(claim, now) as lease:
+        for position, (reminder_id, attempts, outgoing) in enumerate(prepared.to_send):
+            if not lease.holds(reminder_id):
+                log.warning(
+                    "reminder claim %s: lease not renewed; %d reminder(s) left to whoever "
+                    "takes them when it ends",
+                    claim.token,
+                    len(prepared.to_send) - position,
+                )
                 return False
-            continue
-        mark_sent(claim, reminder_id, now)
-        report.sent += 1
+            try:
+                transport.send(outgoing)
+            except DeliveryError as error:
+                _count(report, mark_unsent(claim, reminder_id, attempts, error, now), error)
+                if error.connection:
+                    for later_id, later_attempts, _mail in prepared.to_send[position + 1 :]:
+                        status = mark_unsent(claim, later_id, later_attempts, error, now)
+                        _count(report, status, error)
+                    return False
+                continue
+            mark_sent(claim, reminder_id, now)
+            report.sent += 1
     return True
 
 
@@ -287,7 +414,7 @@ def dispatch_due(now: datetime | None = None, *, batch_size: int | None = None) 
     now = require_aware(now or utcnow())
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("commit pending changes before dispatching reminders")
-    batch_size = batch_size or current_app.config.get("DISPATCH_BATCH_SIZE", 50)
+    batch_size = batch_size or current_app.config["DISPATCH_BATCH_SIZE"]
     report = DispatchReport()
     transport = open_transport()
     try:

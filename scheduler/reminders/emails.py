@@ -6,75 +6,47 @@ recipient's language; the Message-ID comes from the outbox row and never changes
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from flask import current_app, render_template, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..accounts.models import find_user
-from ..events.models import Event, EventStatus
+from ..core.policy import event_visibility
+from ..events import presentation as show
+from ..events.models import Event
 from ..events.queries import EventFilter, list_events
-from ..feeds.service import event_calendar
-from .models import Reminder, ReminderKind
+from ..events.shown import shown
+from ..feeds.service import event_ics
+from ..mail.message import OutgoingMail, link_to, rendered_mail, when_text
+from ..mail.models import ACCOUNT_KINDS, Reminder, ReminderKind
 from .tokens import followup_token, opt_out_token
 
 DEFAULT_LOCALE = "et"
 
 
-@dataclass
-class OutgoingMail:
-    message_id: str
-    recipient: str
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str] = field(default_factory=dict)
-    ics: bytes | None = None
-
-
 def recipient_locale(email: str) -> str:
     user = find_user(email)
-    languages = current_app.config.get("LANGUAGES", ("et", "en", "ru"))
+    languages = current_app.config["LANGUAGES"]
     if user is not None and user.locale in languages:
         return user.locale
     return DEFAULT_LOCALE
 
 
-def when_text(moment: datetime, tz: str, locale: str) -> str:
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{format_date(local.date(), 'full', locale=locale)}, {local:%H:%M}"
-
-
-def event_ics(event: Event, locale: str) -> bytes | None:
-    """The attachment: the feeds' own VEVENT for this occurrence (same UID and SEQUENCE, so
-    a client updates the event it already has), or None if it cannot be written."""
-    written = event_calendar(event, locale)
-    return written.body if written.written else None
-
-
-def event_title(event: Event, locale: str) -> str:
-    return event.title or event.series.title_for(locale)
-
-
-def _external(endpoint: str, **values) -> str:
-    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
-
-
 def _event_context(event: Event, locale: str) -> dict:
-    tz = event.series.timezone
+    view = shown(event, locale)
     return {
         "event": event,
-        "title": event_title(event, locale),
-        "when": when_text(event.start, tz, locale),
-        "until": format_datetime(event.end, "HH:mm", tzinfo=ZoneInfo(tz), locale=locale),
-        "where": event.display_location,
-        "online_url": event.series.online_url,
+        "title": view.title.value,
+        "reason": view.reason,
+        "when": when_text(event.start, view.tz, locale),
+        "until": format_datetime(event.end, "HH:mm", tzinfo=ZoneInfo(view.tz), locale=locale),
+        "moved_from": when_text(view.moved_from, view.tz, locale) if view.moved_from else None,
+        "where": view.place,
+        "online_url": view.online_url,
         "organisation": event.series.organisation.display_name(locale),
     }
 
@@ -100,14 +72,20 @@ def _digest_context(reminder: Reminder, locale: str) -> dict:
     org = None
     if user is not None and user.role != Role.ADMIN and user.organisation is not None:
         org = user.organisation.slug
-    events = list_events(EventFilter(start=week_start, end=week_start + timedelta(days=7), org=org))
+    week = EventFilter(
+        start=week_start,
+        end=week_start + timedelta(days=7),
+        org=org,
+        visibility=event_visibility(user),  # a deactivated or unknown recipient: public ones
+    )
+    events = list_events(week)
     rows = [
         {
-            "title": event_title(e, locale),
+            "title": show.title_of(e, locale).value,
             "when": when_text(e.start, e.series.timezone, locale),
-            "where": e.display_location,
+            "where": show.place_of(e),
             "organisation": e.series.organisation.display_name(locale),
-            "cancelled": e.status == EventStatus.CANCELLED,
+            "cancelled": show.status_of(e) == "cancelled",
         }
         for e in events
     ]
@@ -116,6 +94,18 @@ def _digest_context(reminder: Reminder, locale: str) -> dict:
 
 
 def build_mail(reminder: Reminder) -> OutgoingMail:
+    if reminder.kind in (ReminderKind.REGISTRATION, ReminderKind.REGISTRATION_REMINDER):
+        from ..registrations.mail import build_registration_mail
+
+        return build_registration_mail(reminder)
+    if reminder.kind == ReminderKind.SUBSCRIPTION:
+        from ..subscriptions.mail import build_subscription_mail
+
+        return build_subscription_mail(reminder)
+    if reminder.kind in ACCOUNT_KINDS:
+        from ..accounts.mail import build_account_mail
+
+        return build_account_mail(reminder)
     locale = recipient_locale(reminder.recipient)
     with force_locale(locale):
         context: dict = {"reminder": reminder, "locale": locale, "kind": str(reminder.kind)}
@@ -128,29 +118,22 @@ def build_mail(reminder: Reminder) -> OutgoingMail:
             context["days"] = int(reminder.slot.removesuffix("d"))
         if reminder.kind == ReminderKind.FOLLOWUP:
             token = followup_token(reminder.event, reminder.recipient)
-            context["followup_url"] = _external("reminders.followup", token=token)
+            context["followup_url"] = link_to("reminders.followup", token=token)
             ics = None
         if reminder.kind == ReminderKind.UPDATED and (reminder.payload or {}).get("previous_start"):
             previous = datetime.fromisoformat(reminder.payload["previous_start"])
             context["previous_when"] = when_text(previous, reminder.event.series.timezone, locale)
         if reminder.kind == ReminderKind.DIGEST:
             context.update(_digest_context(reminder, locale))
-        opt_out_url = _external("reminders.opt_out", token=opt_out_token(reminder.recipient))
+        opt_out_url = link_to("reminders.opt_out", token=opt_out_token(reminder.recipient))
         context["opt_out_url"] = opt_out_url
-        subject = _subject(reminder, context)
-        context["subject"] = subject
-        text = render_template(f"reminders/email/{reminder.kind}.txt", **context)
-        html = render_template(f"reminders/email/{reminder.kind}.html", **context)
-    return OutgoingMail(
-        message_id=reminder.message_id,
-        recipient=reminder.recipient,
-        subject=subject,
-        text=text,
-        html=html,
-        headers={
-            "Auto-Submitted": "auto-generated",
-            "List-Unsubscribe": f"<{opt_out_url}>",
-            "Content-Language": locale,
-        },
-        ics=ics,
-    )
+        return rendered_mail(
+            reminder.message_id,
+            reminder.recipient,
+            locale,
+            f"reminders/email/{reminder.kind}",
+            subject=_subject(reminder, context),
+            ics=ics,
+            headers={"List-Unsubscribe": f"<{opt_out_url}>"},
+            **context,
+        )

@@ -20,7 +20,7 @@ from ..core.time import utcnow
 from ..events import signals
 from ..events.models import Event, EventStatus, Series
 from ..extensions import db
-from .models import Reminder, ReminderKind, ReminderStatus, reminder_key
+from ..mail.models import Reminder, ReminderKind, ReminderStatus, reminder_key
 from .policy import PlannedReminder, PolicyError, ReminderPolicy, plan_reminders
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,9 @@ _planning_now: contextvars.ContextVar[datetime | None] = contextvars.ContextVar(
 )
 _SENT_OR_SENDING = (ReminderStatus.SENT, ReminderStatus.SENDING)
 _ACTIVE_KINDS = (ReminderKind.BEFORE, ReminderKind.FOLLOWUP)
+#: the organisers' rows of an event; a registrant's mail (registrations/notices.py) is
+#: planned, re-timed and cancelled by the registrations feature alone
+_ORGANISER_KINDS = (*_ACTIVE_KINDS, ReminderKind.UPDATED, ReminderKind.CANCELLED)
 
 
 @contextmanager
@@ -49,10 +52,10 @@ def planning_now() -> datetime:
 def default_policy() -> ReminderPolicy:
     config = current_app.config
     return ReminderPolicy(
-        offsets_days=tuple(config.get("REMINDER_OFFSETS_DAYS", (7, 1))),
-        hour=int(config.get("REMINDER_HOUR", 9)),
-        followup_after_hours=float(config.get("FOLLOWUP_AFTER_HOURS", 2)),
-        followup=bool(config.get("FOLLOWUP_ENABLED", True)),
+        offsets_days=tuple(config["REMINDER_OFFSETS_DAYS"]),
+        hour=int(config["REMINDER_HOUR"]),
+        followup_after_hours=float(config["FOLLOWUP_AFTER_HOURS"]),
+        followup=bool(config["FOLLOWUP_ENABLED"]),
     )
 
 
@@ -73,27 +76,16 @@ def planned_for(event: Event) -> list[PlannedReminder]:
 
 
 def _new_row(event: Event, kind: str, slot: str, recipient: str, due: datetime, **extra):
-    now = utcnow()
-    row = Reminder(
-        key=reminder_key(kind, event.id, slot, recipient),
-        event_id=event.id,
-        kind=ReminderKind(kind),
-        slot=slot,
-        recipient=recipient,
-        due=due,
-        next_attempt_at=due,
-        status=ReminderStatus.PENDING,
-        attempts=0,
-        created_at=now,
-        updated_at=now,
-        **extra,
-    )
+    row = Reminder.pending(kind, event.id, slot, recipient, due, event_id=event.id, **extra)
     db.session.add(row)
     return row
 
 
 def _rows_of(event: Event) -> dict[str, Reminder]:
-    rows = db.session.scalars(select(Reminder).where(Reminder.event_id == event.id)).all()
+    """The organisers' rows of the event (not its registrants')."""
+    rows = db.session.scalars(
+        select(Reminder).where(Reminder.event_id == event.id, Reminder.kind.in_(_ORGANISER_KINDS))
+    ).all()
     return {row.key: row for row in rows}
 
 

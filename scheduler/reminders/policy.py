@@ -129,6 +129,9 @@ class EventState:
     has_outcome: bool
 
 
+ACCOUNT_MAIL_MAX_DELAY = timedelta(days=1)
+
+
 def skip_reason(
     kind: str,
     due: datetime,
@@ -141,7 +144,22 @@ def skip_reason(
     followup_max_delay: timedelta = timedelta(days=14),
     digest_max_delay: timedelta = timedelta(days=1),
 ) -> str | None:
-    """Why a due message should not be sent now, or None to send it."""
+    """Why a due message should not be sent now, or None to send it.
+
+    Account mail (a password reset) is asked for by its recipient: an opt-out from reminders
+    does not stop it; only a long outage does (its link is made when it is sent)."""
+    if kind == "registration":  # asked for by the registrant, whatever their reminder opt-out
+        return None if event is not None else "event no longer exists"
+    if kind == "registration_reminder":  # the registrant's day before: only while it helps
+        if event is None:
+            return "event no longer exists"
+        if event.is_cancelled:
+            return "event cancelled"
+        return "event already started" if now >= event.start else None
+    if kind == "subscription":  # asked for by the subscriber; unsubscribing deletes it
+        return None
+    if kind == "password_reset":
+        return "too late for account mail" if now > due + ACCOUNT_MAIL_MAX_DELAY else None
     if opted_out:
         return "recipient opted out"
     if kind == "digest":

@@ -52,7 +52,7 @@ def followup_token(event: Event, recipient: str) -> str:
 
 
 def read_followup_token(token: str) -> FollowupClaim:
-    max_age = int(current_app.config.get("FOLLOWUP_LINK_MAX_AGE_DAYS", 60)) * 86400
+    max_age = int(current_app.config["FOLLOWUP_LINK_MAX_AGE_DAYS"]) * 86400
     data = _loads(_serializer(FOLLOWUP_SALT), token, max_age)
     try:
         return FollowupClaim(int(data["e"]), str(data["r"]), str(data["f"]))

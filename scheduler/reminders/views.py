@@ -7,47 +7,45 @@ import logging
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from ..core.localized import sorted_estonian
-from ..core.policy import can
+from ..core.policy import ALL, organisation_scope
 from ..core.time import utcnow, zone
 from ..events.models import Event, Series
 from ..events.service import OccurrenceError, lock_event, record_outcome
 from ..extensions import db
 from ..history.recording import acting_as
+from ..mail.message import when_text
+from ..mail.models import Reminder, ReminderKind, ReminderStatus
 from ..organisations.models import Organisation, OrganisationKind
+from ..web.access import load, requires
+from ..web.forms import submitted
 from .dispatch import retry_failed
-from .emails import when_text
 from .forms import FollowupForm, OptOutForm, RetryForm
-from .models import Reminder, ReminderStatus
 from .optouts import set_opt_out
 from .tokens import LinkRefused, check_fingerprint, read_followup_token, read_opt_out_token
 
 log = logging.getLogger(__name__)
 
 
-def _require_coordinator() -> None:
-    if not can(current_user, "see_reminders"):
-        abort(403)
-
-
 def _visible(stmt):
-    """Admins see the whole outbox; a coordinator the rows about their organisation's events."""
-    if can(current_user, "see_all_reminders"):
+    """The outbox rows the policy shows: all to an admin, a coordinator's organisation's
+    (but notices to subscribers of email alerts: their addresses are no organisation's)."""
+    scope = organisation_scope(current_user)
+    if scope == ALL:
         return stmt
     return (
         stmt.join(Event, Reminder.event_id == Event.id)
         .join(Series, Event.series_id == Series.id)
-        .where(Series.organisation_id == current_user.organisation_id)
+        .where(Series.organisation_id == scope, Reminder.kind != ReminderKind.SUBSCRIPTION)
     )
 
 
-@login_required
+@requires("see_reminders")
 def index():
-    _require_coordinator()
     status = request.args.get("status") or ReminderStatus.FAILED.value
     if status not in {s.value for s in ReminderStatus}:
         abort(400, description=_("Unknown status: %(status)s", status=status))
@@ -73,14 +71,10 @@ def index():
     )
 
 
-@login_required
+@requires("see_reminders")
 def retry(reminder_id: int):
-    _require_coordinator()
-    visible = db.session.scalar(_visible(select(Reminder.id)).where(Reminder.id == reminder_id))
-    if visible is None:
-        abort(404)
-    if not RetryForm().validate_on_submit():
-        abort(400)
+    load(Reminder, reminder_id, "retry_reminder")
+    submitted(RetryForm())
     if retry_failed([reminder_id]):
         flash(_("The reminder is queued again."))
     return redirect(url_for("reminders.index", status="failed"))

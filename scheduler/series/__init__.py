@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from ..core.web import add_nav_link
+    from ..web.nav import add_nav_link
 
     add_nav_link(app, "series.index", _l("Series"), count=_nav_series_count)
 
@@ -14,14 +14,14 @@ def _nav_series_count():
     from flask_login import current_user
     from sqlalchemy import func, select
 
-    from ..core.policy import can, outcome_scope
+    from ..core.policy import ALL, can, organisation_scope
     from ..events.models import Series
     from ..extensions import db
 
     if not can(current_user, "create_series"):
         return None
     stmt = select(func.count(Series.id))
-    kind, organisation_id = outcome_scope(current_user) or ("organisation", None)
-    if kind != "all":
-        stmt = stmt.where(Series.organisation_id == organisation_id)
+    scope = organisation_scope(current_user)
+    if scope != ALL:
+        stmt = stmt.where(Series.organisation_id == scope)
     return db.session.scalar(stmt)

@@ -12,7 +12,6 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from time import monotonic
 from zoneinfo import ZoneInfo
 
 from ..recurrence import RecurrenceSpec, RuleError, describe, expand, parse_rule
@@ -21,7 +20,6 @@ from ..recurrence.engine import WEEKDAY_CODES, holiday_calendar
 RULE_KINDS = ("once", "weekly", "monthly_day", "monthly_weekday", "yearly", "raw")
 ORDINALS = (1, 2, 3, 4, -1)
 DESCRIPTION_LOCALES = ("et", "en", "ru")
-PREVIEW_DEADLINE_SECONDS = 1.0
 #: without an end, the preview (and its clash check) looks this far past the start
 PREVIEW_YEARS = 3
 MAX_PREVIEW_OCCURRENCES = 2000
@@ -206,6 +204,9 @@ class PreviewRequest:
     location: str | None = None
     organisers: Sequence[str] = ()
     shown: int = 10
+    #: a time.monotonic() value for the whole preview (the web passes now +
+    #: SERIES_PREVIEW_DEADLINE_SECONDS); None: no deadline
+    deadline: float | None = None
 
 
 def preview_window(spec: RecurrenceSpec) -> tuple[datetime, datetime]:
@@ -226,7 +227,7 @@ def preview_window(spec: RecurrenceSpec) -> tuple[datetime, datetime]:
     return first, last
 
 
-def occurrences_for(spec: RecurrenceSpec) -> tuple[list, bool]:
+def occurrences_for(spec: RecurrenceSpec, deadline: float | None = None) -> tuple[list, bool]:
     """The occurrences the preview shows, and whether it stopped at its cap."""
     start, end = preview_window(spec)
     found = expand(
@@ -234,7 +235,7 @@ def occurrences_for(spec: RecurrenceSpec) -> tuple[list, bool]:
         start,
         end,
         limit=MAX_PREVIEW_OCCURRENCES + 1,
-        deadline=monotonic() + PREVIEW_DEADLINE_SECONDS,
+        deadline=deadline,
     )
     return found[:MAX_PREVIEW_OCCURRENCES], len(found) > MAX_PREVIEW_OCCURRENCES
 
@@ -243,8 +244,8 @@ def build_preview(request: PreviewRequest, bookings: Sequence[Booking]) -> Previ
     """Everything the editor shows beside the form, for a series definition."""
     spec = request.spec
     zone = ZoneInfo(spec.tz)
-    found, truncated = occurrences_for(spec)
-    skipped = _skipped(spec, found, zone)
+    found, truncated = occurrences_for(spec, request.deadline)
+    skipped = _skipped(spec, found, zone, request.deadline)
     holidays = tuple(sorted(day for day, kind in skipped if kind == "holiday"))
     paused = _paused_months([day for day, kind in skipped if kind == "pause"])
     occurrences = [
@@ -279,11 +280,13 @@ def build_preview(request: PreviewRequest, bookings: Sequence[Booking]) -> Previ
     )
 
 
-def _skipped(spec: RecurrenceSpec, found: list, zone: ZoneInfo) -> list[tuple[date, str]]:
+def _skipped(
+    spec: RecurrenceSpec, found: list, zone: ZoneInfo, deadline: float | None
+) -> list[tuple[date, str]]:
     """Local dates the rule produced but the series leaves out, and why: a public holiday,
     a pause, or an EXDATE / the timeframe ("excluded")."""
     bare = replace(spec, pauses=(), holidays="keep", exdates=())
-    produced, _ = occurrences_for(bare)
+    produced, _ = occurrences_for(bare, deadline)
     kept = {occurrence.original_start for occurrence in found}
     missing = [o.original_start.astimezone(zone).date() for o in produced]
     missing = [

@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 
 from babel.dates import get_day_names
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,13 +33,15 @@ from ..core.bounds import MAX_NOTE_CHARS, is_reasonable_date
 from ..core.localized import localized
 from ..core.policy import can
 from ..core.vocabulary import EVENT_TYPES, LANGUAGES
-from ..events.labels import event_type_label
+from ..events.labels import HOLIDAY_LABELS, event_type_label
+from ..events.models import SERIES_TEXTS
 from ..extensions import db
-from ..history.conflicts import VersionedForm
+from ..localisation import language_name
 from ..organisations.models import Organisation, OrganisationKind
 from ..plans.models import Activity
 from ..plans.schema import format_range, parse_pause
 from ..recurrence import RuleError
+from ..web.conflicts import VersionedForm
 from .definition import RuleControls, controls_for, rule_text
 from .service import SeriesValues, activity_bounds
 
@@ -70,11 +73,6 @@ RULE_KIND_LABELS = {
     "yearly": _l("Yearly"),
     "once": _l("Only on the start date and the specific dates"),
     "raw": _l("RRULE text"),
-}
-HOLIDAY_LABELS = {
-    "keep": _l("Keep them"),
-    "skip": _l("Skip public holidays"),
-    "next": _l("Move to the next working day"),
 }
 ORDINAL_LABELS = {
     "1": _l("first"),
@@ -165,7 +163,7 @@ class SeriesForm(VersionedForm, FlaskForm):
         self.event_type.choices = [
             SelectChoice(code, event_type_label(code)) for code in EVENT_TYPES
         ]
-        self.languages.choices = [SelectChoice(code, code) for code in LANGUAGES]
+        self.languages.choices = [SelectChoice(code, language_name(code)) for code in LANGUAGES]
         self.organisation.choices = organisation_choices(user, series, locale)
         activities = sorted(db.session.scalars(select(Activity)), key=lambda a: _code_key(a.code))
         self.activity.choices = [SelectChoice("", "—")] + [
@@ -188,16 +186,7 @@ class SeriesForm(VersionedForm, FlaskForm):
         self.organisation.data = str(series.organisation_id)
         self.activity.data = series.activity.code if series.activity else ""
         self.event_type.data = series.event_type
-        for name in (
-            "title",
-            "title_en",
-            "title_ru",
-            "description",
-            "description_en",
-            "description_ru",
-            "location",
-            "online_url",
-        ):
+        for name in (*SERIES_TEXTS, "location", "online_url"):
             getattr(self, name).data = getattr(series, name)
         self.note.data = series.note
         self.languages.data = list(series.languages or [])
@@ -273,7 +262,7 @@ class SeriesForm(VersionedForm, FlaskForm):
             pauses=self._pauses(),
             holiday_policy=self.holiday_policy.data,
             note=_text(self.note.data),
-            timezone=series.timezone if series is not None else "Europe/Tallinn",
+            timezone=series.timezone if series is not None else current_app.config["TIMEZONE"],
             bound_start=bounds[0],
             bound_end=bounds[1],
         )
@@ -290,10 +279,12 @@ class SeriesForm(VersionedForm, FlaskForm):
         controls = RuleControls(
             kind=self.rule_kind.data or "weekly",
             interval=self.interval.data or 1,
-            weekdays=tuple(int(day) for day in self.weekdays.data or []),
+            weekdays=tuple(_choice(self.weekdays, day) for day in self.weekdays.data or []),
             month_day=self.month_day.data,
-            ordinal=int(self.ordinal.data or 1),
-            ordinal_weekday=int(self.ordinal_weekday.data or self.start_date.data.weekday()),
+            ordinal=_choice(self.ordinal, self.ordinal.data or "1"),
+            ordinal_weekday=_choice(
+                self.ordinal_weekday, self.ordinal_weekday.data or self.start_date.data.weekday()
+            ),
             until=self.until.data if self.end_kind.data == "until" else None,
             count=self.count.data if self.end_kind.data == "count" else None,
             raw=self.raw_rule.data or "",
@@ -320,12 +311,18 @@ class SeriesForm(VersionedForm, FlaskForm):
 
 class SeriesPreviewForm(SeriesForm):
     """The editor's fields as the preview reads them: a GET query or a POST body, without a
-    CSRF token, since a preview changes nothing."""
+    CSRF token, since a preview changes nothing. Always as typed: a GET is never "submitted"
+    for Flask-WTF, but the editor's defaults (90 minutes, public, Estonian) or the saved
+    series' values must not fill in what the query leaves out (an unticked box)."""
 
     class Meta:
         csrf = False
 
     series = IntegerField(validators=[Optional()])
+
+    def fill(self, series) -> None:
+        if series is not None:
+            self.version.data = str(series.revision)
 
 
 class WithdrawForm(VersionedForm, FlaskForm):
@@ -343,6 +340,15 @@ def organisation_choices(user, series, locale: str) -> list[SelectChoice]:
     if series is not None and series.organisation not in allowed:
         allowed.append(series.organisation)
     return [SelectChoice(str(org.id), org.display_name(locale)) for org in allowed]
+
+
+def _choice(field, value) -> int:
+    """A number among the field's choices (weekdays 0-6, ordinals): FormProblem otherwise,
+    where int() would let -1 through as Sunday and 7 fail deep in the rule."""
+    text = str(value).strip()
+    if text not in {str(choice.value) for choice in field.choices}:
+        raise FormProblem(field.name, _("%(value)s is not a valid choice", value=text))
+    return int(text)
 
 
 def _code_key(code: str) -> tuple:

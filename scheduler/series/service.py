@@ -13,22 +13,30 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..core.time import local_midnight, utcnow, zone
+from ..core.localized import language_fields
+from ..core.policy import EventVisibility
+from ..core.time import DEFAULT_TZ, local_midnight, utcnow, zone
+from ..events import presentation as show
 from ..events import signals
 from ..events.expansion import (
     ExpansionReport,
     default_horizon,
     expand_series,
+    rule_budget,
     spec_for,
     withdraw_events,
 )
 from ..events.models import Event, EventStatus, Series
+from ..events.queries import visible_series
 from ..events.service import MOVE_REACH, OccurrenceError, edit_occurrence, move_occurrence
+from ..events.uids import keep_uid
 from ..extensions import db
 from ..plans.models import Activity, Plan
+from ..recurrence import RuleBudget, check_rule
 from .definition import (
     Booking,
     PlanPeriod,
@@ -46,7 +54,7 @@ LONGEST_EVENT = MOVE_REACH + timedelta(days=1)
 TIME_FIELDS = ("start_date", "start_time", "duration_minutes")
 RULE_FIELDS = ("rule", "rdates", "exdates", "pauses", "holiday_policy")
 PLACE_FIELDS = ("location", "online_url")
-TITLE_FIELDS = ("title", "title_en", "title_ru")
+TITLE_FIELDS = language_fields("title")
 #: a change to these asks "only this event, this and following, or all events?"
 SCHEDULE_FIELDS = TIME_FIELDS + RULE_FIELDS + PLACE_FIELDS + TITLE_FIELDS
 SCOPES = ("one", "following", "all")
@@ -79,7 +87,7 @@ class SeriesValues:
     pauses: list[str]
     holiday_policy: str
     note: str | None
-    timezone: str = "Europe/Tallinn"
+    timezone: str = DEFAULT_TZ
     bound_start: date | None = None
     bound_end: date | None = None
 
@@ -114,10 +122,16 @@ def plan_periods() -> list[PlanPeriod]:
 
 
 def bookings_for(
-    values: SeriesValues, locale: str, exclude_series_id: int | None = None
+    values: SeriesValues,
+    locale: str,
+    exclude_series_id: int | None = None,
+    *,
+    visibility: EventVisibility,
 ) -> list[Booking]:
-    """Occurrences in any organisation, in the preview's window, at the same place or with
-    one of the same organisers (cancelled ones and the series' own left out)."""
+    """Occurrences in any organisation that ``visibility`` (the editor's) admits, in the
+    preview's window, at the same place or with one of the same organisers (cancelled ones
+    and the series' own left out). Another organisation's internal meeting is not listed:
+    its title, time and organisers are not the editor's to read."""
     place = " ".join((values.location or "").split()).lower()
     emails = [email.strip().lower() for email in values.organisers if email.strip()]
     matches = []
@@ -148,13 +162,16 @@ def bookings_for(
     )
     if exclude_series_id is not None:
         stmt = stmt.where(Event.series_id != exclude_series_id)
+    visible = visible_series(visibility)
+    if visible is not None:
+        stmt = stmt.where(visible)
     return [
         Booking(
             start=event.start,
             end=event.end,
-            title=event.title or event.series.title_for(locale),
+            title=show.title_of(event, locale).value,
             organisation=event.series.organisation.display_name(locale),
-            location=event.display_location,
+            location=show.place_of(event),
             organisers=tuple(event.series.organisers or ()),
             event_id=event.id,
         )
@@ -197,11 +214,15 @@ def upcoming_occurrences(series: Series, now: datetime | None = None, limit: int
 
 
 def create_series(values: SeriesValues, key: str | None = None) -> ChangeResult:
+    """recurrence.RuleRefused (before anything is written, for a refused frequency) when the
+    rule passes one of the limits; the caller rolls back."""
+    budget = rule_budget()
+    check_rule(values.rule, budget.limits)
     series = Series(key=key or unique_key(values), **_assignable(values))
     series.revision = 1
     db.session.add(series)
     db.session.flush()
-    report = expand_series(series, default_horizon())
+    report = expand_series(series, default_horizon(), budget)
     return ChangeResult("all", series, report=report)
 
 
@@ -237,17 +258,43 @@ def change_series(
 ) -> ChangeResult:
     """Apply the editor's values: to every event, to one occurrence, or from an occurrence on
     (a split into two series). ``values.rule`` meaning the same as the stored rule keeps the
-    stored text byte for byte."""
+    stored text byte for byte. recurrence.RuleRefused when the rule passes one of the
+    limits (the caller rolls back)."""
+    budget = rule_budget()
+    check_rule(values.rule, budget.limits)
     values.rule = kept_rule_text(series.rule, values.rule)
+    _follow_new_time(series, values)
     if scope == "all" or not changed_fields(series, values) & set(SCHEDULE_FIELDS):
-        return _change_all(series, values)
+        return _change_all(series, values, budget)
     if occurrence is None or occurrence.series_id != series.id:
-        raise OccurrenceError("choose the occurrence the change starts from")
+        raise OccurrenceError(_l("choose the occurrence the change starts from"))
     if scope == "one":
         return _change_one(series, values, occurrence)
     if scope == "following":
-        return _change_following(series, values, occurrence)
-    raise OccurrenceError(f"unknown scope {scope!r}")
+        return _change_following(series, values, occurrence, budget)
+    raise OccurrenceError(_l("unknown scope %(scope)s", scope=repr(scope)))
+
+
+def _follow_new_time(series: Series, values: SeriesValues) -> None:
+    """Extra dates (RDATE) and exceptions (EXDATE) at the series' old time of day move with
+    it to the new time, unless the same change sets them itself."""
+    if values.start_time == series.start_time:
+        return
+    if values.rdates == (series.rdates or []):
+        values.rdates = retimed_dates(values.rdates, series.start_time, values.start_time)
+    if values.exdates == (series.exdates or []):
+        values.exdates = retimed_dates(values.exdates, series.start_time, values.start_time)
+
+
+def retimed_dates(texts: list[str], old: time, new: time) -> list[str]:
+    """Local ISO datetimes at the ``old`` time of day given the ``new`` one."""
+    result = []
+    for text in texts:
+        moment = datetime.fromisoformat(text)
+        if moment.time() == old:
+            moment = moment.replace(hour=new.hour, minute=new.minute, second=0)
+        result.append(moment.isoformat(timespec="minutes"))
+    return result
 
 
 def _bump(series: Series, changed: set[str]) -> None:
@@ -257,19 +304,24 @@ def _bump(series: Series, changed: set[str]) -> None:
         signals.series_changed.send(series, fields=changed)
 
 
-def _change_all(series: Series, values: SeriesValues) -> ChangeResult:
+def _change_all(series: Series, values: SeriesValues, budget: RuleBudget) -> ChangeResult:
     changed = changed_fields(series, values)
     for name in changed:
         setattr(series, name, getattr(values, name))
     db.session.flush()
     _bump(series, changed)
-    report = expand_series(series, default_horizon())
+    report = expand_series(series, default_horizon(), budget)
     now = utcnow()
+    _announce_edits(series, changed, now)
+    return ChangeResult("all", series, kept=_hand_changed(series.events, now), report=report)
+
+
+def _announce_edits(series: Series, changed: set[str], now: datetime) -> None:
+    """Organisers of coming events hear of a new title or place (reminders' notices)."""
     if changed & set(PLACE_FIELDS + TITLE_FIELDS):
         for event in series.events:
             if event.status == EventStatus.PLANNED and event.start >= now:
                 signals.occurrence_edited.send(event)
-    return ChangeResult("all", series, kept=_hand_changed(series.events, now), report=report)
 
 
 def _hand_changed(events, since: datetime) -> list[Event]:
@@ -284,8 +336,10 @@ def _change_one(series: Series, values: SeriesValues, event: Event) -> ChangeRes
     changed = changed_fields(series, values)
     if changed & set(RULE_FIELDS) or "start_date" in changed:
         raise OccurrenceError(
-            "a change of the rule or the first date applies to this and following events "
-            "or to all events"
+            _l(
+                "a change of the rule or the first date applies to this and following events "
+                "or to all events"
+            )
         )
     if changed & {"start_time", "duration_minutes"}:
         local = zone(series.timezone)
@@ -305,11 +359,18 @@ def _change_one(series: Series, values: SeriesValues, event: Event) -> ChangeRes
     return ChangeResult("one", series, kept=[event])
 
 
-def _change_following(series: Series, values: SeriesValues, event: Event) -> ChangeResult:
+def _change_following(
+    series: Series, values: SeriesValues, event: Event, budget: RuleBudget
+) -> ChangeResult:
+    """Split the series at the occurrence's day: the old series ends the day before, a new one
+    takes the change from that day on. Every later occurrence without an outcome moves into
+    the new series with its UID, reminders and history, so calendars see it change rather
+    than a cancellation and a new event; recorded ones stay in the old series, as they were."""
     tz = series.timezone
     split_day = event.original_start.astimezone(zone(tz)).date()
     if split_day <= series.start_date:
-        return _change_all(series, values)
+        return _change_all(series, values, budget)
+    changed = changed_fields(series, values)
     split_at = local_midnight(split_day, tz)
     rules = split_rules(spec_for(series), values.rule, split_at)
     new_values = SeriesValues(**_assignable(values))
@@ -323,12 +384,13 @@ def _change_following(series: Series, values: SeriesValues, event: Event) -> Cha
     later = db.session.scalars(
         select(Event).where(Event.series_id == series.id, Event.original_start >= split_at)
     ).all()
-    report = withdraw_events(later)
-    kept = [e for e in later if e.is_overridden or e.has_outcome]
+    recorded = [e for e in later if e.has_outcome]
+    moving = [e for e in later if not e.has_outcome]
+    report = withdraw_events(recorded)
     local = zone(tz)
-    kept_days = [e.original_start.astimezone(local).date() for e in kept]
+    recorded_days = [e.original_start.astimezone(local).date() for e in recorded]
     new_values.exdates = sorted(
-        set(new_values.exdates) | set(exdates_on_days(spec_for(new_values), kept_days))
+        set(new_values.exdates) | set(exdates_on_days(spec_for(new_values), recorded_days))
     )
 
     old_changed = {"rule", "bound_end", "rdates", "exdates"}
@@ -343,12 +405,21 @@ def _change_following(series: Series, values: SeriesValues, event: Event) -> Cha
         plan_id=series.plan_id,
         is_demo=series.is_demo,
         reminder_policy=series.reminder_policy,
+        split_from_id=series.id,
         **_assignable(new_values),
     )
     new_series.revision = 1
     db.session.add(new_series)
     db.session.flush()
-    report += expand_series(new_series, default_horizon())
+    for row in moving:
+        keep_uid(row)
+        row.series = new_series
+    db.session.flush()
+    report += expand_series(new_series, default_horizon(), budget)
+    if changed:
+        signals.series_changed.send(new_series, fields=changed)
+    _announce_edits(new_series, changed, utcnow())
+    kept = [e for e in later if e.is_overridden or e.has_outcome]
     return ChangeResult("following", series, new_series=new_series, kept=kept, report=report)
 
 

@@ -115,7 +115,8 @@
     var cancelled = item.status === "cancelled";
     var li = element("li", { "class": cancelled ? "cancelled" : null });
     var shown = titleLanguage(item, language);
-    li.appendChild(element("a", { href: item.url, lang: shown === language ? null : shown }, item.title));
+    var href = item.url + (item.url.indexOf("?") < 0 ? "?" : "&") + "lang=" + language;
+    li.appendChild(element("a", { href: href, lang: shown === language ? null : shown }, item.title));
     var when = whenNode(item, language);
     if (cancelled) {
       when.appendChild(document.createTextNode(" "));
@@ -176,8 +177,12 @@
       headers: { Accept: "application/json" }
     })
       .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+        if (response.ok) return response.json();
+        // read a failed answer to its end (it is small), so that the request finishes and
+        // the host page goes network-idle; then fall back to the quiet link
+        return response.text().then(function () {
+          throw new Error("HTTP " + response.status);
+        });
       })
       .then(function (body) {
         show(box, host, body.items || [], language);

@@ -1,20 +1,14 @@
-"""People who sign in, and a client whose every request starts afresh.
-
-The ``app`` fixture's application context outlives the test client's requests, so Flask-Login
-and Flask-Babel would remember the user and language of one request in the next; ``fresh``
-forgets them, as a new request to a real server would.
-"""
+"""The accounts tests' admin, and the sign-in form's raw answer (tests.support.people
+signs people in for everyone else)."""
 
 from __future__ import annotations
 
 import pytest
-from flask import g
-from flask_babel import refresh
 
 from scheduler.accounts.models import Role, User
 from scheduler.extensions import db
-
-PASSWORD = "correct horse battery"
+from tests.support import people
+from tests.support.people import PASSWORD, fresh
 
 
 @pytest.fixture
@@ -24,18 +18,6 @@ def admin(app) -> User:
     db.session.add(user)
     db.session.commit()
     return user
-
-
-def fresh() -> None:
-    g.pop("_login_user", None)
-    refresh()  # the language, too, is chosen anew by each request
-
-
-def sign_in(client, email: str = "adviser@elvl.ee", password: str = PASSWORD, **extra):
-    fresh()
-    return client.post(
-        "/account/login?lang=en", data={"email": email, "password": password, **extra}
-    )
 
 
 def is_signed_in(client) -> bool:
@@ -57,3 +39,8 @@ def client_with_cookies(app, **cookies: str):
     for name, value in cookies.items():
         other.set_cookie(name, value)
     return other
+
+
+def sign_in(client, email: str = "adviser@elvl.ee", password: str = PASSWORD, **form):
+    """The sign-in form's answer, in English (these tests read its messages)."""
+    return people.sign_in(client, email, password, query="?lang=en", **form)

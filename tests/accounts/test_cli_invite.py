@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from scheduler.accounts.models import Role, find_user
-from tests.accounts.conftest import fresh
 from tests.accounts.support import captured_mail, link_in, path_of
 from tests.factories import make_org
+from tests.support.people import fresh
 
 
 def test_the_command_invites_mails_and_prints_the_same_link(app, runner):

@@ -9,10 +9,10 @@ import pytest
 
 from scheduler.extensions import mail
 from tests.accessibility import assert_accessible
-from tests.accounts.conftest import PASSWORD
 from tests.factories import make_org
 from tests.polling import wait_until
 from tests.smtp_sink import SmtpSink
+from tests.support.people import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -40,19 +40,10 @@ def site(app, admin, smtp, live_server):
     return live_server
 
 
-def _sign_in(page, site: str, email: str, password: str) -> None:
-    page.goto(f"{site}/account/login?lang=en")
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_an_admin_invites_a_coordinator_who_sets_a_password_from_the_mail_and_signs_in(
     site, smtp, page, browser
 ):
-    _sign_in(page, site, "adviser@elvl.ee", PASSWORD)
+    sign_in_page(page, site, "adviser@elvl.ee", check=assert_accessible)
     page.get_by_role("link", name="People").click()
     assert_accessible(page)
     invite = page.locator("form", has=page.get_by_role("button", name="Send the invitation"))
@@ -86,7 +77,9 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_from_the_mail_and_si
 
         coordinator.get_by_role("button", name="Sign out").click()
         coordinator.wait_for_load_state()
-        _sign_in(coordinator, site, "mari@tartu.ee", COORDINATOR_PASSWORD)
+        sign_in_page(
+            coordinator, site, "mari@tartu.ee", COORDINATOR_PASSWORD, check=assert_accessible
+        )
         assert coordinator.get_by_role("link", name="People").is_visible()
         coordinator.get_by_role("link", name="People").click()
         assert "Tartu" in coordinator.locator("table.people").inner_text()

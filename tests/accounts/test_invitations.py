@@ -187,3 +187,103 @@ def test_an_invitation_the_mail_server_refuses_is_reported_and_can_be_sent_again
         assert received.recipients == ["new@tartu.ee"]
     finally:
         sink.stop()
+
+
+def test_a_coordinator_cannot_take_over_an_admins_pending_invitation(app, client, admin):
+    from scheduler.accounts.links import INVITATION, user_of_token
+
+    make_org("tartu")
+    make_person("coord@tallinn.ee", Role.COORDINATOR, "tallinn")
+    sign_in(client)
+    _invite(client, email="x@elvl.ee", role="admin", organisation="")
+    admin_link = path_of(link_in(captured_mail(app)[0]))
+
+    coordinator = app.test_client()
+    sign_in(coordinator, "coord@tallinn.ee")
+    response = _invite(coordinator, email="x@elvl.ee", role="organiser", organisation="tallinn")
+    assert response.status_code == 400
+    assert "already invited by someone else" in response.get_data(as_text=True)
+    invited = find_user("x@elvl.ee")
+    assert (invited.role, invited.organisation) == (Role.ADMIN, None)
+    assert len(captured_mail(app)) == 1  # no second mail either
+    assert user_of_token(admin_link.rsplit("/", 1)[1], INVITATION).role == Role.ADMIN
+
+
+def test_a_coordinator_cannot_move_another_organisations_pending_organiser(app, client, admin):
+    make_org("tartu")
+    make_person("coord@tallinn.ee", Role.COORDINATOR, "tallinn")
+    sign_in(client)
+    _invite(client, email="x@tartu.ee", role="organiser", organisation="tartu")
+    coordinator = app.test_client()
+    sign_in(coordinator, "coord@tallinn.ee")
+    response = _invite(coordinator, email="x@tartu.ee", role="organiser", organisation="tallinn")
+    assert response.status_code == 400
+    assert find_user("x@tartu.ee").organisation.slug == "tartu"
+
+
+def test_inviting_a_deactivated_person_does_not_reactivate_them(app, client, admin):
+    from scheduler.accounts.services import deactivate
+
+    make_org("tartu")
+    for email, password in (("gone@tartu.ee", PASSWORD), ("pending@tartu.ee", None)):
+        person = make_person(email, Role.ORGANISER, "tartu")
+        person.password_hash = person.password_hash if password else None
+        deactivate(person)
+    sign_in(client)
+    for email in ("gone@tartu.ee", "pending@tartu.ee"):
+        response = _invite(client, email=email, role="viewer", organisation="tartu")
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert "deactivated" in page or "already has an account" in page
+        person = find_user(email)
+        assert not person.active and person.role == Role.ORGANISER
+    assert captured_mail(app) == []
+
+
+def test_an_admin_may_send_a_pending_invitation_again_with_another_role(app, client, admin):
+    make_org("tartu")
+    sign_in(client)
+    _invite(client, email="x@tartu.ee", role="organiser", organisation="tartu")
+    response = _invite(client, email="x@tartu.ee", role="viewer", organisation="tartu")
+    assert response.status_code == 302
+    assert find_user("x@tartu.ee").role == Role.VIEWER
+    assert len(captured_mail(app)) == 2
+
+
+def test_the_command_line_does_not_reactivate_a_deactivated_person(app, runner):
+    from scheduler.accounts.services import deactivate
+
+    person = make_person("gone@tartu.ee", Role.ORGANISER, "tartu")
+    person.password_hash = None
+    deactivate(person)
+    result = runner.invoke(args=["users", "invite", "gone@tartu.ee", "--role", "viewer"])
+    assert result.exit_code != 0 and "deaktiveeritud" in result.output  # the default, et
+    assert not find_user("gone@tartu.ee").active
+
+
+def test_re_invitations_of_one_address_are_limited_with_a_429(app, client, admin):
+    make_org("tartu")
+    sign_in(client)
+    for _ in range(3):
+        response = _invite(client, email="x@tartu.ee", role="viewer", organisation="tartu")
+        assert response.status_code == 302
+    refused = _invite(client, email="x@tartu.ee", role="viewer", organisation="tartu")
+    assert refused.status_code == 429
+    assert "Too many requests to send mail." in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 60 * 60
+    assert len(captured_mail(app)) == 3
+    assert (
+        _invite(client, email="y@tartu.ee", role="viewer", organisation="tartu").status_code == 302
+    )
+
+
+def test_invitations_from_one_client_address_are_limited(app, client, admin):
+    make_org("tartu")
+    app.config["INVITATION_MAX_PER_ADDRESS"] = 2
+    sign_in(client)
+    for email in ("a@tartu.ee", "b@tartu.ee"):
+        assert _invite(client, email=email, role="viewer", organisation="tartu").status_code == 302
+    assert (
+        _invite(client, email="c@tartu.ee", role="viewer", organisation="tartu").status_code == 429
+    )
+    assert find_user("c@tartu.ee") is None

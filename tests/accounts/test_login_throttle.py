@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from config import Config
 from scheduler import create_app
 from scheduler.accounts import services
 from scheduler.accounts.models import LoginFailure
@@ -47,9 +48,19 @@ def test_nine_failures_still_let_the_right_password_in(app, admin, client):
     assert _sign_in_from(client, "192.0.2.1", password=PASSWORD).status_code == 302
 
 
-def test_the_account_is_throttled_whatever_address_the_attempts_come_from(app, admin, client, few):
+def test_failures_from_many_addresses_cannot_lock_the_owner_out(app, admin, client):
+    for number in range(10):
+        _failures(client, 1, address=f"198.51.100.{number}")
+    # the addresses that failed for the account are throttled for it
+    assert _sign_in_from(client, "198.51.100.0", password=PASSWORD).status_code == 429
+    # the owner, from an address of their own, gets in with the right password
+    assert _sign_in_from(client, "203.0.113.9", password=PASSWORD).status_code == 302
+
+
+def test_past_the_account_limit_each_new_address_gets_one_guess(app, admin, client, few):
     for number in range(few):
         _failures(client, 1, address=f"198.51.100.{number}")
+    assert _sign_in_from(client, "203.0.113.9", password="wrong").status_code == 401
     assert _sign_in_from(client, "203.0.113.9", password=PASSWORD).status_code == 429
 
 
@@ -91,7 +102,7 @@ def test_failures_seen_by_one_web_worker_count_in_another(
         response = other_worker.test_client().post(
             "/account/login",
             data={"email": "adviser@elvl.ee", "password": PASSWORD},
-            environ_base={"REMOTE_ADDR": "203.0.113.5"},
+            environ_base={"REMOTE_ADDR": "192.0.2.1"},
         )
         db.session.remove()
     assert response.status_code == 429
@@ -124,15 +135,21 @@ def hash_checks(monkeypatch) -> list[str]:
     return checked
 
 
+@pytest.fixture
+def served_password_hashes(app):
+    """The method a deployment hashes with, not the tests' cheap one (TestConfig)."""
+    app.config["PASSWORD_HASH_METHOD"] = Config.PASSWORD_HASH_METHOD
+
+
 def test_an_unknown_email_costs_a_password_check_like_a_wrong_password(
-    app, admin, client, hash_checks
+    app, served_password_hashes, admin, client, hash_checks
 ):
     _sign_in_from(client, "192.0.2.1", email="adviser@elvl.ee", password="wrong")
     _sign_in_from(client, "192.0.2.1", email="nobody@elvl.ee", password="wrong")
     assert len(hash_checks) == 2
     known, unknown = hash_checks
     assert unknown != known
-    method = generate_password_hash("x").split("$")[0]  # e.g. scrypt:32768:8:1
+    method = generate_password_hash("x").split("$")[0]  # werkzeug's default: scrypt:32768:8:1
     assert known.split("$")[0] == unknown.split("$")[0] == method
 
 
@@ -144,3 +161,24 @@ def test_a_user_without_a_password_costs_a_password_check_too(app, client, hash_
     response = _sign_in_from(client, "192.0.2.1", email="organiser@tartu.ee", password="x")
     assert response.status_code == 401
     assert len(hash_checks) == 1
+
+
+def _change_password(client, current: str, address: str = "192.0.2.1"):
+    fresh()
+    new = "a new long password"
+    return client.post(
+        "/account/password?lang=en",
+        data={"current": current, "password": new, "confirm": new},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_the_current_password_check_is_throttled_like_sign_ins(app, admin, client, few):
+    assert _sign_in_from(client, "192.0.2.1", password=PASSWORD).status_code == 302
+    for _ in range(few):
+        response = _change_password(client, "wrong")
+        assert response.status_code == 400
+        assert "This is not your current password." in response.get_data(as_text=True)
+    refused = _change_password(client, PASSWORD)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert admin.check_password(PASSWORD)  # unchanged

@@ -96,6 +96,8 @@ def test_ipv6_loopback_is_refused_and_never_contacted(app, runner, parnu, serve)
         "::",
         "fe80::1",
         "fc00::1",
+        "fec0::1",  # site-local (deprecated, RFC 3879): still routed inside some networks
+        "feff:ffff::1",
         "ff02::1",
         "::ffff:10.0.0.1",  # IPv4-mapped
         "2002:7f00:1::",  # 6to4 of 127.0.0.1

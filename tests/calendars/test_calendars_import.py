@@ -5,9 +5,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from factories import listed_events, make_org
+from factories import listed_events, make_org, make_series
 
 from scheduler.calendars.models import ImportedCalendar
+from scheduler.events.models import Series
 from scheduler.events.service import record_outcome
 from scheduler.extensions import db
 
@@ -91,6 +92,16 @@ def test_import_from_a_real_http_server(runner, parnu, upstream):
     assert {r["type"] for r in rows} == {"club"}
     assert "open-day@partner.ee" in {r["uid"] for r in rows}
     assert "cafe@partner.ee-20240402T140000Z" in {r["uid"] for r in rows}
+
+
+def test_imported_series_say_they_are_imported_and_local_ones_do_not(runner, parnu, upstream):
+    upstream.body = ics(WEEKLY, SINGLE)
+    assert add(runner, upstream.url).exit_code == 0
+    local = make_series("parnu-local", org=parnu)
+    db.session.commit()
+    imported = {s.key: s.is_imported for s in db.session.scalars(db.select(Series))}
+    assert imported.pop(local.key) is False
+    assert imported and all(imported.values())
 
 
 def test_reimport_changes_nothing(runner, parnu, upstream):

@@ -15,6 +15,7 @@ from scheduler.calendars.models import ImportedCalendar
 from scheduler.events.models import Event
 from scheduler.events.service import record_outcome
 from scheduler.extensions import db
+from tests.support.people import signed_in
 
 SECRET = "/private-3f9a1c77e2/basic.ics"
 
@@ -41,11 +42,6 @@ def imported(runner, orgs, upstream) -> int:
     result = runner.invoke(args=["calendars", "add", url, "--org", "parnu", "--name", "Library"])
     assert result.exit_code == 0, result.output
     return db.session.scalars(db.select(ImportedCalendar)).one().id
-
-
-def login(client, email: str) -> None:
-    response = client.post("/account/login", data={"email": email, "password": "secret-pass"})
-    assert response.status_code == 302
 
 
 def in_english(client, method: str, path: str) -> str:
@@ -89,7 +85,7 @@ def test_removing_cancels_the_events_and_keeps_those_with_an_outcome(runner, imp
 
 
 def test_the_page_pauses_resumes_and_removes(client, runner, imported):
-    login(client, "coord@parnu.ee")
+    signed_in(client, "coord@parnu.ee")
     client.post(f"/calendars/{imported}/pause")
     assert db.session.get(ImportedCalendar, imported).is_paused
     page = in_english(client, "get", "/calendars/")
@@ -104,7 +100,7 @@ def test_the_page_pauses_resumes_and_removes(client, runner, imported):
 
 
 def test_another_organisations_coordinator_cannot_pause_or_remove(client, runner, imported):
-    login(client, "coord@tallinn.ee")
+    signed_in(client, "coord@tallinn.ee")
     for action in ("pause", "remove", "refresh"):
         assert client.post(f"/calendars/{imported}/{action}").status_code == 403
     assert db.session.get(ImportedCalendar, imported).is_active
@@ -135,7 +131,7 @@ def test_the_buttons_need_the_forms_csrf_token(app, client, imported):
 def test_only_the_own_organisation_and_admins_see_the_source_address(
     client, imported, upstream, email, sees_secret
 ):
-    login(client, email)
+    signed_in(client, email)
     page = in_english(client, "get", "/calendars/")
     assert "Library" in page
     assert (SECRET in page) is sees_secret

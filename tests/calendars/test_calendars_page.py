@@ -12,6 +12,7 @@ from scheduler.accounts.models import Role, User
 from scheduler.calendars.models import ImportedCalendar
 from scheduler.events.models import Event
 from scheduler.extensions import db
+from tests.support.people import signed_in
 
 LIBRARY_ICS = b"""BEGIN:VCALENDAR\r
 VERSION:2.0\r
@@ -38,11 +39,6 @@ def orgs(app):
     db.session.commit()
 
 
-def _login(client, email):
-    response = client.post("/account/login", data={"email": email, "password": "secret-pass"})
-    assert response.status_code == 302
-
-
 def _upload(client, body: bytes, org="parnu"):
     return client.post(
         "/calendars/?lang=en",
@@ -57,7 +53,7 @@ def _count(model) -> int:
 
 
 def test_a_coordinator_imports_a_file_for_their_organisation(orgs, client):
-    _login(client, "coord@parnu.ee")
+    signed_in(client, "coord@parnu.ee")
     page = _upload(client, LIBRARY_ICS).get_data(as_text=True)
     assert "Calendar imported" in page
     event = db.session.scalars(select(Event)).one()
@@ -66,17 +62,18 @@ def test_a_coordinator_imports_a_file_for_their_organisation(orgs, client):
 
 
 def test_another_organisations_calendar_is_refused(orgs, client):
-    _login(client, "coord@tallinn.ee")
+    signed_in(client, "coord@tallinn.ee")
     assert _upload(client, LIBRARY_ICS).status_code == 403
     assert (_count(ImportedCalendar), _count(Event)) == (0, 0)
 
 
 def test_the_page_is_closed_to_anonymous_visitors(orgs, client):
-    assert client.get("/calendars/").status_code == 403
+    answer = client.get("/calendars/")  # asked to sign in, as on every workspace page
+    assert answer.status_code == 302 and "/account/login" in answer.location
 
 
 def test_a_malformed_file_is_explained_and_nothing_is_kept(orgs, client):
-    _login(client, "coord@parnu.ee")
+    signed_in(client, "coord@parnu.ee")
     page = _upload(client, b"BEGIN:VCALENDAR\r\nthis is not a calendar").get_data(as_text=True)
     assert "Nothing was imported" in page
     assert (_count(ImportedCalendar), _count(Event)) == (0, 0)
@@ -95,7 +92,7 @@ def test_an_import_without_a_source_is_explained_next_to_the_address_field(
     import re
     from html import unescape
 
-    _login(client, "coord@parnu.ee")
+    signed_in(client, "coord@parnu.ee")
     response = client.post(f"/calendars/?lang={lang}", data={"org": "parnu", "name": "Library"})
     page = unescape(response.get_data(as_text=True))
 
@@ -105,3 +102,29 @@ def test_an_import_without_a_source_is_explained_next_to_the_address_field(
     assert re.search(r'id="url-error">([^<]*)<', page).group(1) == message
     assert 'value="Library"' in page, "what was typed stays"
     assert _count(ImportedCalendar) == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"DTSTART;TZID=" + b"A" * 5000 + b":20240510T120000", b"X-WR-TIMEZONE:" + b"B" * 5000],
+)
+def test_an_import_error_names_no_server_path_and_the_log_keeps_the_details(
+    orgs, client, caplog, line
+):
+    import logging
+    import sys
+
+    caplog.set_level(logging.WARNING)
+    signed_in(client, "coord@parnu.ee")
+    body = LIBRARY_ICS.replace(b"DTSTART;TZID=Europe/Tallinn:20240510T120000", line)
+    if line.startswith(b"X-WR"):
+        body = LIBRARY_ICS.replace(b"PRODID", line + b"\r\nPRODID")
+    page = _upload(client, body).get_data(as_text=True)
+    assert "Nothing was imported" in page or "Calendar imported" in page
+    for secret in (sys.prefix, "site-packages", "zoneinfo", "Errno"):
+        assert secret not in page
+    if "Nothing was imported" in page:
+        assert "time zone (TZID) that does not exist" in page
+        assert "File name too long" in caplog.text  # the details stay in the server's log
+    stored = db.session.scalars(select(ImportedCalendar.last_error)).all()
+    assert not any(sys.prefix in (error or "") for error in stored)

@@ -25,8 +25,11 @@ def test_a_missing_translation_falls_back_to_english_then_estonian():
     assert localized({"title": "Klubi", "title_ru": "Клуб"}, "title", "ru") == "Клуб"
 
 
-def test_an_estonian_page_never_falls_back_to_english():
-    assert localized(SimpleNamespace(name="", name_en="Only English"), "name", "et") == ""
+def test_an_estonian_page_without_an_estonian_text_shows_the_english_one():
+    only_english = SimpleNamespace(name="", name_en="Only English")
+    assert localized(only_english, "name", "et") == "Only English"
+    assert text_language(only_english, "name", "et") == "en"
+    assert localized(SimpleNamespace(name=None), "name", "ru") == ""
 
 
 def test_estonian_alphabet_puts_sh_z_zh_after_s_and_o_tilde_a_o_u_after_w():

@@ -6,7 +6,8 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from scheduler.accounts.models import Role, User
-from scheduler.core.policy import can
+from scheduler.calendars.models import ImportedSeries
+from scheduler.core.policy import ALL, can, organisation_scope
 from scheduler.events.models import Event, Series
 
 OWN_ORG, OTHER_ORG = 1, 2
@@ -117,3 +118,33 @@ def test_an_unknown_action_is_refused_even_to_an_admin():
 
 def test_a_missing_object_is_refused():
     assert not can(_user(Role.ADMIN), "change_event", None)
+
+
+def _imported(event: Event) -> Event:
+    event.series.import_link = ImportedSeries(uid="x@source")
+    return event
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR])
+def test_an_imported_series_is_changed_by_nobody_but_takes_its_outcomes(role):
+    event = _imported(_event(own_org=True, organised=False, public=True))
+    user = _user(role)
+    assert not can(user, "change_event", event)
+    assert not can(user, "edit_series", event.series)
+    assert can(user, "record_outcome", event)
+    assert can(user, "view_event", event)
+
+
+def test_whose_rows_each_role_manages_in_lists():
+    assert organisation_scope(_user(Role.ADMIN)) == ALL
+    assert organisation_scope(_user(Role.COORDINATOR)) == OWN_ORG
+    for role in (Role.ORGANISER, Role.VIEWER, None):
+        assert organisation_scope(_user(role)) is None
+
+
+def test_rows_of_a_kind_the_policy_does_not_know_are_never_seen():
+    class Secret:
+        __tablename__ = "secret"
+
+    assert not can(_user(Role.ADMIN), "see", Secret())
+    assert not can(_user(Role.ADMIN), "see", None)

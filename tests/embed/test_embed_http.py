@@ -125,8 +125,9 @@ def test_the_iframe_form_lists_the_events_the_api_gives_for_the_same_filter(clie
     page = _links(response.get_data(as_text=True))
     assert page.html_lang == "ru"
     events = [link for link in page.links if "/events/" in link["href"]]
+    # the same events; each link opens the event page in the list's language
     assert [(link["href"], link["text"]) for link in events] == [
-        (item["url"], item["title"]) for item in api
+        (f"{item['url']}?lang=ru", item["title"]) for item in api
     ]
     assert "Разговорный клуб" in [link["text"] for link in events]
     assert "Sisekoosolek" not in response.get_data(as_text=True)
@@ -139,7 +140,8 @@ def test_the_iframe_form_lists_the_events_the_api_gives_for_the_same_filter(clie
 def test_the_iframe_form_shows_a_cancelled_event_as_cancelled(client, upcoming):
     html = client.get("/embed/events?org=tartu&type=club&lang=en").get_data(as_text=True)
     cancelled_id = upcoming["cancelled"].id
-    item = re.search(rf'<li class="cancelled">\s*<a href="[^"]*/events/{cancelled_id}"', html)
+    link = rf'<a href="[^"]*/events/{cancelled_id}\?lang=en"'
+    item = re.search(rf'<li class="cancelled">\s*{link}', html)
     assert item is not None
     assert "Cancelled" in html
 
@@ -183,6 +185,13 @@ def test_a_filter_that_cannot_be_used_is_answered_in_the_frame_not_with_a_site_p
     html = response.get_data(as_text=True)
     assert "unknown organisation: nowhere" in html
     assert "More events" in html
+
+
+@pytest.mark.parametrize("query", ["org=", "type=club,,info_day", "held_in=", "limit="])
+def test_an_empty_filter_is_refused_in_the_frame_as_the_api_refuses_it(client, upcoming, query):
+    response = client.get(f"/embed/events?{query}&lang=en")
+    assert response.status_code == 400
+    assert "single commas" in response.get_data(as_text=True) or "limit" in query
 
 
 def test_the_iframe_form_answers_304_to_a_repeated_request(client, upcoming):

@@ -93,7 +93,7 @@ def test_a_city_page_shows_the_upcoming_events_of_the_api_with_no_cookie(
     links = page.locator("[data-elvl-events] li a")
     links.first.wait_for()
     shown = [(a.get_attribute("href"), a.inner_text()) for a in links.all()]
-    assert shown == [(item["url"], item["title"]) for item in api]
+    assert shown == [(f"{item['url']}?lang=ru", item["title"]) for item in api]
     assert "Разговорный клуб" in [text for _href, text in shown]
     # times: the event's own wall-clock time in <time> elements
     first_time = page.locator("[data-elvl-events] li time").first
@@ -209,3 +209,15 @@ def test_the_widget_is_styled_on_a_page_whose_policy_forbids_inline_styles(
     assert page.locator("[data-elvl-events] .elvl").get_attribute("lang") == "et"
     assert page.get_by_role("link", name="Veel üritusi").is_visible()
     assert [error for error in seen["errors"] if "inline style" not in error] == []
+
+
+def test_a_failed_answer_is_read_to_its_end_so_the_host_page_goes_network_idle(
+    live_server, other_site, page
+):
+    finished: list[str] = []
+    page.on("requestfinished", lambda request: finished.append(request.url))
+    page.goto(other_site("broken.html", WIDGET_PAGE.format(live=live_server, org="nowhere")))
+    page.locator("[data-elvl-events] .more a").wait_for()
+    page.wait_for_load_state("networkidle", timeout=15_000)
+    api = [url for url in finished if "/api/events?" in url]
+    assert api, finished  # the 400 was read, not left open

@@ -13,11 +13,6 @@ from tests.accessibility import assert_accessible
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def plan(runner):
-    assert runner.invoke(args=["plan", "load"]).exit_code == 0
-
-
 def _focused_date(page) -> str | None:
     return page.evaluate(
         "() => document.activeElement && document.activeElement.getAttribute('data-date')"
@@ -32,7 +27,7 @@ def _tab_into_the_grid(page) -> str:
     raise AssertionError("Tab never reached the month grid")
 
 
-def test_the_month_grid_is_used_with_the_keyboard_alone(plan, live_server, page):
+def test_the_month_grid_is_used_with_the_keyboard_alone(plan_2024, live_server, page):
     page.goto(f"{live_server}/?view=month&date=2024-03-01&lang=en")
     assert_accessible(page)
     assert _tab_into_the_grid(page) == "2024-03-01", "one day of the month is in the tab order"
@@ -74,7 +69,7 @@ def test_the_month_grid_is_used_with_the_keyboard_alone(plan, live_server, page)
     assert_accessible(page)
 
 
-def test_without_javascript_the_month_is_a_plain_table_of_links(plan, live_server, browser):
+def test_without_javascript_the_month_is_a_plain_table_of_links(plan_2024, live_server, browser):
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
     try:
@@ -87,7 +82,7 @@ def test_without_javascript_the_month_is_a_plain_table_of_links(plan, live_serve
         context.close()
 
 
-def test_on_a_phone_the_month_shows_as_its_agenda(plan, live_server, browser):
+def test_on_a_phone_the_month_shows_as_its_agenda(plan_2024, live_server, browser):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     page = context.new_page()
     try:
@@ -102,7 +97,7 @@ def test_on_a_phone_the_month_shows_as_its_agenda(plan, live_server, browser):
         context.close()
 
 
-def test_no_page_scrolls_sideways_at_360_px(plan, live_server, browser):
+def test_no_page_scrolls_sideways_at_360_px(plan_2024, live_server, browser):
     event = db.session.scalar(
         select(Event).join(Series).where(Series.is_public).order_by(Event.start).limit(1)
     )
@@ -150,7 +145,7 @@ def test_no_page_scrolls_sideways_at_360_px(plan, live_server, browser):
 @pytest.mark.parametrize(
     "path, label", [("/?view=year&year=2024", "When"), ("/indicators/?year=2024", "Actual")]
 )
-def test_on_a_phone_tables_become_labelled_lists(plan, live_server, browser, path, label):
+def test_on_a_phone_tables_become_labelled_lists(plan_2024, live_server, browser, path, label):
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
     page = context.new_page()
     try:

@@ -6,28 +6,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import Role
 from scheduler.events.models import Event, Series
 from scheduler.extensions import db
-from scheduler.organisations.models import Organisation
+from tests.support.people import signed_in_as
 
 INTERNAL = "2024-tallinn-loimumiskoda"  # Tallinn's internal series in the 2024 plan
 VIEWS = ["/?view=agenda", "/?view=week", "/?view=month", "/?view=year&year=2024"]
-
-
-@pytest.fixture
-def plan(runner):
-    assert runner.invoke(args=["plan", "load"]).exit_code == 0
-
-
-def _sign_in(client, role: Role, org_slug: str | None = None) -> None:
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
-    user = User(email=f"{role.value}@{org_slug or 'elvl'}.ee", role=role, organisation=org)
-    user.set_password("secret-pass")
-    db.session.add(user)
-    db.session.commit()
-    response = client.post("/account/login", data={"email": user.email, "password": "secret-pass"})
-    assert response.status_code == 302
 
 
 def _internal_event() -> Event:
@@ -54,9 +39,9 @@ def _shown_in_each_view(client) -> list[bool]:
     ],
 )
 def test_internal_events_are_listed_only_for_those_the_policy_lets_open_them(
-    plan, client, role, org, sees
+    plan_2024, client, role, org, sees
 ):
-    _sign_in(client, role, org)
+    signed_in_as(client, role, org)
     event = _internal_event()
     assert client.get(f"/events/{event.id}").status_code == (200 if sees else 404)
     assert _shown_in_each_view(client) == [sees] * len(VIEWS)

@@ -8,30 +8,11 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import Role
 from scheduler.events.models import Event, EventStatus, Series
 from scheduler.extensions import db
 from scheduler.feeds.models import issue_token
-from scheduler.organisations.models import Organisation
-
-
-@pytest.fixture
-def plan(runner):
-    assert runner.invoke(args=["plan", "load"]).exit_code == 0
-
-
-def _user(email, role, org_slug=None, password="secret-pass"):
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
-    user = User(email=email, role=role, organisation=org)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    return user
-
-
-def _login(client, email, password="secret-pass"):
-    response = client.post("/account/login", data={"email": email, "password": password})
-    assert response.status_code == 302, response.data
+from tests.support.people import person, signed_in
 
 
 def _page(client, url) -> str:
@@ -48,7 +29,7 @@ def _days(page: str) -> list[str]:
     return re.findall(r'<h2 class="day[^"]*"[^>]*><time datetime="([^"]+)"', page)
 
 
-def test_the_agenda_is_the_home_page_and_lists_upcoming_events_by_day(plan, client):
+def test_the_agenda_is_the_home_page_and_lists_upcoming_events_by_day(plan_2024, client):
     page = _page(client, "/?date=2024-03-11&lang=en")
     days = _days(page)
     assert days[0] == "2024-03-11" and days == sorted(days)
@@ -57,7 +38,7 @@ def test_the_agenda_is_the_home_page_and_lists_upcoming_events_by_day(plan, clie
     assert "2024-tartu-club-et" in _event_series(page)
 
 
-def test_the_week_view_shows_monday_to_sunday_of_the_dates_week(plan, client):
+def test_the_week_view_shows_monday_to_sunday_of_the_dates_week(plan_2024, client):
     page = _page(client, "/?view=week&date=2024-03-13&org=tartu&lang=en")
     assert _days(page) == [f"2024-03-{d}" for d in range(11, 18)]
     assert _event_series(page) == [
@@ -67,7 +48,9 @@ def test_the_week_view_shows_monday_to_sunday_of_the_dates_week(plan, client):
     ], "public Tartu events of 11–17 March 2024, in time order"
 
 
-def test_the_month_view_is_a_grid_of_the_months_weeks_with_links_to_each_days_agenda(plan, client):
+def test_the_month_view_is_a_grid_of_the_months_weeks_with_links_to_each_days_agenda(
+    plan_2024, client
+):
     page = _page(client, "/?view=month&date=2024-03-20&org=tartu&lang=en")
     assert 'role="grid"' in page and "<caption" in page
     cells = re.findall(r'role="gridcell"[^>]*data-date="([^"]+)"', page)
@@ -78,13 +61,13 @@ def test_the_month_view_is_a_grid_of_the_months_weeks_with_links_to_each_days_ag
     assert "Social-interaction club (in English)" in page
 
 
-def test_today_is_marked_in_every_view(plan, client):
+def test_today_is_marked_in_every_view(plan_2024, client):
     for view in ("agenda", "week", "month"):
         page = _page(client, f"/?view={view}&lang=en")
         assert 'aria-current="date"' in page, view
 
 
-def test_filters_by_type_working_language_and_activity(plan, client):
+def test_filters_by_type_working_language_and_activity(plan_2024, client):
     page = _page(client, "/?date=2024-03-01&type=club&language=en&lang=en")
     series = set(_event_series(page))
     assert "2024-tartu-club-en" in series and "2024-parnu-baby-club" in series
@@ -99,7 +82,7 @@ def test_filters_by_type_working_language_and_activity(plan, client):
     }
 
 
-def test_past_events_still_planned_show_as_awaiting_outcome(plan, client):
+def test_past_events_still_planned_show_as_awaiting_outcome(plan_2024, client):
     event = db.session.scalar(
         select(Event).join(Series).where(Series.key == "2024-tartu-club-et").order_by(Event.start)
     )
@@ -119,31 +102,31 @@ def test_past_events_still_planned_show_as_awaiting_outcome(plan, client):
     assert _event_series(planned) == [], "in 2024 every event has ended"
 
 
-def test_internal_events_are_hidden_from_anonymous_visitors_and_shown_to_staff(plan, client):
+def test_internal_events_are_hidden_from_anonymous_visitors_and_shown_to_staff(plan_2024, client):
     internal = "2024-tallinn-loimumiskoda"
     for view in ("agenda", "week", "month"):
         url = f"/?view={view}&date=2024-03-04&org=tallinn&lang=en"
         assert internal not in _page(client, url), view
-    _user("adviser@elvl.ee", Role.ADMIN)
-    _login(client, "adviser@elvl.ee")
+    person(Role.ADMIN, email="adviser@elvl.ee")
+    signed_in(client, "adviser@elvl.ee")
     for view in ("agenda", "week", "month"):
         page = _page(client, f"/?view={view}&date=2024-03-04&org=tallinn&lang=en")
         assert f'data-series="{internal}"' in page, view
         assert "· internal</span>" in page
 
 
-def test_mine_shows_the_events_the_signed_in_person_organises(plan, client):
+def test_mine_shows_the_events_the_signed_in_person_organises(plan_2024, client):
     assert client.get("/?mine=1").status_code == 302, "anonymous: sign in first"
-    _user("klubi@tartu.ee", Role.ORGANISER, "tartu")
-    _login(client, "klubi@tartu.ee")
+    person(Role.ORGANISER, "tartu", email="klubi@tartu.ee")
+    signed_in(client, "klubi@tartu.ee")
     page = _page(client, "/?view=week&date=2024-03-11&mine=1&lang=en")
     assert set(_event_series(page)) == {"2024-tartu-club-et", "2024-tartu-club-en"}
     assert 'name="mine" value="1" checked' in page
 
 
-def test_every_view_is_a_bookmarkable_url_that_round_trips(plan, client):
-    _user("adviser@elvl.ee", Role.ADMIN)
-    _login(client, "adviser@elvl.ee")
+def test_every_view_is_a_bookmarkable_url_that_round_trips(plan_2024, client):
+    person(Role.ADMIN, email="adviser@elvl.ee")
+    signed_in(client, "adviser@elvl.ee")
     url = (
         "/?view=month&date=2024-03-01&org=tartu&type=club&language=et"
         "&status=awaiting_outcome&mine=1"
@@ -167,7 +150,7 @@ def test_every_view_is_a_bookmarkable_url_that_round_trips(plan, client):
     assert _event_series(again) == _event_series(page)
 
 
-def test_the_old_year_table_stays_reachable(plan, client):
+def test_the_old_year_table_stays_reachable(plan_2024, client):
     assert "<h1>Events 2024</h1>" in _page(client, "/?view=year&year=2024&lang=en")
     assert "<h1>Events 2024</h1>" in _page(client, "/?year=2024&lang=en")
 
@@ -184,18 +167,18 @@ def test_the_old_year_table_stays_reachable(plan, client):
         ("org=tartu&type=club&language=et", "/feeds/org/tartu.ics"),
     ],
 )
-def test_the_feed_for_the_current_filter_is_one_click_away(plan, client, query, feed):
+def test_the_feed_for_the_current_filter_is_one_click_away(plan_2024, client, query, feed):
     page = _page(client, f"/?view=week&date=2024-03-11&{query}")
     link = re.search(r'<a href="([^"]+)" class="feed-link"', page).group(1)
     assert link == feed
     assert client.get(link).status_code == 200
 
 
-def test_the_feed_link_for_mine_leads_to_the_persons_private_links(plan, client):
-    user = _user("klubi@tartu.ee", Role.ORGANISER, "tartu")
+def test_the_feed_link_for_mine_leads_to_the_persons_private_links(plan_2024, client):
+    user = person(Role.ORGANISER, "tartu", email="klubi@tartu.ee")
     issue_token(user, "phone")
     db.session.commit()
-    _login(client, "klubi@tartu.ee")
+    signed_in(client, "klubi@tartu.ee")
     page = _page(client, "/?mine=1&lang=en")
     assert re.search(r'<a href="/feeds/" class="feed-link"', page)
 
@@ -204,13 +187,13 @@ def test_the_feed_link_for_mine_leads_to_the_persons_private_links(plan, client)
     "query",
     ["view=day", "date=2024-13-01", "date=0001-01-01", "status=done", "org=" + "x" * 500],
 )
-def test_a_malformed_calendar_url_is_a_clear_400(plan, client, query):
+def test_a_malformed_calendar_url_is_a_clear_400(plan_2024, client, query):
     response = client.get(f"/?{query}&lang=en")
     assert response.status_code == 400
     assert "<html" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang, word", [("et", "Ootab tulemust"), ("ru", "Ожидает итогов")])
-def test_the_calendar_speaks_estonian_and_russian(plan, client, lang, word):
+def test_the_calendar_speaks_estonian_and_russian(plan_2024, client, lang, word):
     page = _page(client, f"/?view=week&date=2024-03-11&lang={lang}")
     assert word in page

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import User
 from scheduler.core.time import zone
 from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db
@@ -16,28 +16,6 @@ from scheduler.feeds.models import FeedToken
 from tests.factories import expand, make_org, make_series
 
 HUGE_IDS = ["99999999999999999999", str(2**63), str(2**31)]
-
-
-@pytest.fixture
-def series(app):
-    make_org("elva", name="Elva vald")
-    series = make_series(bounds=(date(2024, 1, 1), date(2024, 12, 31)), duration_minutes=90)
-    expand(series)
-    db.session.commit()
-    return series
-
-
-@pytest.fixture
-def admin_client(app, client):
-    user = User(email="admin@elvl.ee", role=Role.ADMIN)
-    user.set_password("secret-pass")
-    db.session.add(user)
-    db.session.commit()
-    response = client.post(
-        "/account/login", data={"email": "admin@elvl.ee", "password": "secret-pass"}
-    )
-    assert response.status_code == 302
-    return client
 
 
 def _event(series, index=0) -> Event:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,16 +16,7 @@ from scheduler.events.service import (
     record_outcome,
 )
 from scheduler.extensions import db
-from tests.factories import expand, make_org, make_series
-
-
-@pytest.fixture
-def series(app):
-    make_org("elva", name="Elva vald")
-    series = make_series(bounds=(date(2024, 1, 1), date(2024, 1, 31)))
-    expand(series)
-    db.session.commit()
-    return series
+from tests.factories import make_org
 
 
 def test_moving_one_occurrence_leaves_the_rest_of_the_series(series):

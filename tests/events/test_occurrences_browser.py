@@ -17,12 +17,12 @@ from scheduler.extensions import db
 from scheduler.organisations.models import OrganisationKind
 from tests.accessibility import assert_accessible
 from tests.factories import expand, make_org, make_series
+from tests.support.people import PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.browser
 
 TALLINN = zone("Europe/Tallinn")
 COORDINATOR = "coord@tartu.ee"
-PASSWORD = "secret-pass"
 
 
 @pytest.fixture
@@ -59,14 +59,6 @@ def _occurrences(series) -> list[Event]:
     ).all()
 
 
-def _sign_in(page, site: str) -> None:
-    page.goto(f"{site}/account/login?lang=en")
-    page.get_by_label("Email").fill(COORDINATOR)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def _month_url(site: str, day) -> str:
     return f"{site}/?view=month&date={day.isoformat()}&lang=en"
 
@@ -94,7 +86,7 @@ def test_a_coordinator_moves_and_cancels_occurrences_and_sees_them_in_the_month_
     moved_from = moved.start.astimezone(TALLINN)
     new_day = moved_from.date() + timedelta(days=2)  # Tuesday to Thursday
     cancelled_day = cancelled.start.astimezone(TALLINN).date()
-    _sign_in(page, live_server)
+    sign_in_page(page, live_server, COORDINATOR)
 
     _open_from_the_month(page, live_server, moved)
     move = page.locator("form", has=page.get_by_role("button", name="Move"))
@@ -107,7 +99,8 @@ def test_a_coordinator_moves_and_cancels_occurrences_and_sees_them_in_the_month_
     assert_accessible(page)
 
     _open_from_the_month(page, live_server, cancelled)
-    page.get_by_label("Reason").fill("The hall is closed for repairs")
+    reason = page.get_by_role("textbox", name="Reason for cancelling", exact=True)
+    reason.fill("The hall is closed for repairs")
     page.get_by_role("button", name="Cancel this occurrence").click()
     page.get_by_text("Saved.").wait_for()
     assert page.locator("#status").inner_text() == "Cancelled"

@@ -9,26 +9,23 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import Role
 from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db
+from scheduler.mail.models import Reminder
 from scheduler.organisations.models import OrganisationKind
-from scheduler.reminders.models import Reminder
 from tests.accessibility import assert_accessible
-from tests.factories import expand, make_org, make_series
+from tests.factories import expand, make_series
+from tests.support.people import signed_in
+from tests.support.world import Recipe, World, org, staff
 
 LEADER = "leader@club.ee"
+KOV = OrganisationKind.KOV
 
 
-@pytest.fixture
-def world(app):
-    tartu = make_org(
-        "tartu", OrganisationKind.KOV, name="Tartu linn", ehak_code="0793", county_code="79"
-    )
-    make_org("elva", OrganisationKind.KOV, name="Elva vald", ehak_code="0171", county_code="79")
-    make_org("tallinn", OrganisationKind.KOV, name="Tallinn", ehak_code="0784", county_code="37")
-    tallinn = make_org("tallinn")
+def _series(world: World) -> dict:
+    tartu, tallinn = world.orgs["tartu"], world.orgs["tallinn"]
     two = "FREQ=WEEKLY;BYDAY=TU;COUNT=2"
     club = make_series("club", org=tartu, rule=two, organisers=[LEADER], is_public=True)
     internal = make_series(
@@ -37,23 +34,20 @@ def world(app):
     foreign = make_series("foreign", org=tallinn, rule=two, organisers=["x@tallinn.ee"])
     for series in (club, internal, foreign):
         expand(series)
-    for email, role, org in [
-        ("admin@elvl.ee", Role.ADMIN, None),
-        ("coord@tartu.ee", Role.COORDINATOR, tartu),
-        ("coord@tallinn.ee", Role.COORDINATOR, tallinn),
-        (LEADER, Role.ORGANISER, None),
-        ("viewer@elvl.ee", Role.VIEWER, None),
-    ]:
-        user = User(email=email, role=role, organisation=org)
-        user.set_password("secret-pass")
-        db.session.add(user)
-    db.session.commit()
     return {"club": club, "internal": internal, "foreign": foreign}
 
 
-def _login(client, email):
-    response = client.post("/account/login", data={"email": email, "password": "secret-pass"})
-    assert response.status_code == 302
+@pytest.fixture
+def world_recipe() -> Recipe:
+    return Recipe(
+        orgs=(
+            org("tartu", KOV, name="Tartu linn", ehak_code="0793", county_code="79"),
+            org("elva", KOV, name="Elva vald", ehak_code="0171", county_code="79"),
+            org("tallinn", KOV, name="Tallinn", ehak_code="0784", county_code="37"),
+        ),
+        people=(*staff("tartu", "tallinn"), (LEADER, Role.ORGANISER, None)),
+        adds=_series,
+    )
 
 
 def _events(series) -> list[Event]:
@@ -78,25 +72,25 @@ def test_the_worklist_lists_each_roles_past_planned_events_oldest_first(world, c
     }
     for email, events in expected.items():
         client.post("/account/logout")
-        _login(client, email)
+        signed_in(client, email)
         assert _worklist_ids(client) == [e.id for e in events], email
 
 
 def test_a_viewer_has_no_worklist_and_anonymous_visitors_are_sent_to_sign_in(world, client):
     assert client.get("/events/awaiting").status_code == 302
-    _login(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     assert client.get("/events/awaiting").status_code == 403
 
 
 def test_the_navigation_shows_the_worklists_count_only_when_signed_in(world, client):
     assert "/events/awaiting" not in client.get("/?lang=en").get_data(as_text=True)
-    _login(client, LEADER)
+    signed_in(client, LEADER)
     page = client.get("/?lang=en").get_data(as_text=True)
     assert re.search(r'href="/events/awaiting">Awaiting outcome <span class="count">2</span>', page)
 
 
 def test_an_organiser_records_an_outcome_from_the_worklist(world, client):
-    _login(client, LEADER)
+    signed_in(client, LEADER)
     first, second = _events(world["club"])
     page = client.get("/events/awaiting?lang=en").get_data(as_text=True)
     assert '<optgroup label="Tartumaa">' in page, "the KOV picker is grouped by county"
@@ -125,7 +119,7 @@ def test_an_organiser_records_an_outcome_from_the_worklist(world, client):
 
 
 def test_two_rows_are_recorded_from_one_table(world, client):
-    _login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     club = _events(world["club"])[0]
     internal = _events(world["internal"])[0]
     response = client.post(
@@ -147,7 +141,7 @@ def test_two_rows_are_recorded_from_one_table(world, client):
 
 
 def test_a_worklist_row_for_someone_elses_event_is_refused_and_nothing_is_recorded(world, client):
-    _login(client, LEADER)
+    signed_in(client, LEADER)
     foreign = _events(world["foreign"])[0]
     response = client.post(
         "/events/awaiting",
@@ -158,7 +152,7 @@ def test_a_worklist_row_for_someone_elses_event_is_refused_and_nothing_is_record
 
 
 def test_an_organiser_records_an_outcome_on_the_event_page_but_cannot_move_it(world, client):
-    _login(client, LEADER)
+    signed_in(client, LEADER)
     event = _events(world["club"])[0]
     page = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert "It was held" in page and "Cancel this occurrence" not in page
@@ -169,7 +163,7 @@ def test_an_organiser_records_an_outcome_on_the_event_page_but_cannot_move_it(wo
 
 
 def test_another_coordinator_gets_404_on_an_internal_event_and_403_on_a_public_one(world, client):
-    _login(client, "coord@tallinn.ee")
+    signed_in(client, "coord@tallinn.ee")
     internal = _events(world["internal"])[0]
     public = _events(world["club"])[0]
     assert client.get(f"/events/{internal.id}").status_code == 404
@@ -186,7 +180,7 @@ def test_a_past_planned_event_shows_as_awaiting_outcome(world, client):
     event = _events(world["club"])[0]
     visitor = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert "This event has ended." in visitor and "Planned" not in visitor
-    _login(client, "viewer@elvl.ee")  # the workspace page tells what is still to be done
+    signed_in(client, "viewer@elvl.ee")  # the workspace page tells what is still to be done
     page = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert '<dd id="status">Awaiting outcome</dd>' in page
     assert "Awaiting outcome" in client.get("/?year=2024&lang=en").get_data(as_text=True)
@@ -222,7 +216,7 @@ def _pending(event) -> dict[str, datetime]:
 
 
 def test_moving_an_occurrence_on_the_page_retimes_its_reminders(upcoming, client):
-    _login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     event = _events(upcoming)[0]
     before = _pending(event)
     new_day = event.start.astimezone(zone("Europe/Tallinn")).date() + timedelta(days=2)
@@ -241,7 +235,7 @@ def test_moving_an_occurrence_on_the_page_retimes_its_reminders(upcoming, client
 
 
 def test_cancelling_with_a_reason_and_restoring_on_the_page(upcoming, client):
-    _login(client, "admin@elvl.ee")
+    signed_in(client, "admin@elvl.ee")
     event = _events(upcoming)[1]
     assert client.post(f"/events/{event.id}/cancel", data={"reason": "hall closed"}).status_code
     event = db.session.get(Event, event.id)
@@ -254,7 +248,7 @@ def test_cancelling_with_a_reason_and_restoring_on_the_page(upcoming, client):
 
 
 def test_editing_title_place_and_notes_on_the_page(upcoming, client):
-    _login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     event = _events(upcoming)[2]
     response = client.post(
         f"/events/{event.id}/edit",
@@ -273,7 +267,7 @@ def test_editing_title_place_and_notes_on_the_page(upcoming, client):
 
 
 def test_the_change_forms_need_a_csrf_token_when_protection_is_on(upcoming, app, client):
-    _login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     app.config["WTF_CSRF_ENABLED"] = True
     event = _events(upcoming)[0]
     client.post(f"/events/{event.id}/cancel", data={"reason": "x"})
@@ -304,7 +298,7 @@ def test_in_a_browser_an_organiser_records_an_outcome_from_the_worklist(world, l
 
 
 def test_a_description_of_one_occurrence_is_shown_and_goes_into_the_feed(upcoming, client):
-    _login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     event = _events(upcoming)[0]
     series_title = event.display_title
     response = client.post(
@@ -321,7 +315,7 @@ def test_a_description_of_one_occurrence_is_shown_and_goes_into_the_feed(upcomin
 
 
 def test_a_hostile_worklist_submission_is_answered_without_an_error(world, client):
-    _login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     response = client.post(
         "/events/awaiting", data={"rows-0-event_id": "x<script>", "rows-0-attendance": "-1"}
     )
@@ -332,7 +326,7 @@ def test_a_hostile_worklist_submission_is_answered_without_an_error(world, clien
 def test_a_refused_worklist_row_shows_its_error_next_to_the_field_and_records_nothing(
     world, client
 ):
-    _login(client, LEADER)
+    signed_in(client, LEADER)
     first, second = _events(world["club"])
     response = client.post(
         "/events/awaiting?lang=en",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from feeds_helpers import build_club_calendar
 
+from tests.support.upcoming import upcoming  # noqa: F401 (a fixture)
+
 
 @pytest.fixture
 def club_calendar(app):

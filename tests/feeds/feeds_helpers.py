@@ -13,13 +13,10 @@ from ical.calendar_stream import IcsCalendarStream
 from scheduler.events.models import Event
 from scheduler.events.service import cancel_occurrence, move_occurrence
 from scheduler.extensions import db
+from tests.support.time import tallinn
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 YEAR_2024 = {"from": "2024-01-01", "to": "2025-01-01"}
-
-
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=TALLINN)
 
 
 def occurrence_at(series, when: datetime) -> Event:
@@ -49,8 +46,8 @@ def expected_occurrences(rows: list[dict], show_cancelled: bool = False) -> list
     )
 
 
-WINDOW_START = local(2024, 1, 1)
-WINDOW_END = local(2025, 1, 1)
+WINDOW_START = tallinn(2024, 1, 1)
+WINDOW_END = tallinn(2025, 1, 1)
 
 
 def read_with_recurring_ical_events(body: bytes) -> list[tuple]:
@@ -132,8 +129,8 @@ def build_club_calendar():
     )
     for series in db.session.scalars(db.select(type(club))).all():
         expand(series)
-    moved = occurrence_at(club, local(2024, 3, 26, 18, 0))
-    move_occurrence(moved, local(2024, 4, 3, 18, 0))
-    cancel_occurrence(occurrence_at(club, local(2024, 2, 13, 18, 0)), reason="room unavailable")
+    moved = occurrence_at(club, tallinn(2024, 3, 26, 18, 0))
+    move_occurrence(moved, tallinn(2024, 4, 3, 18, 0))
+    cancel_occurrence(occurrence_at(club, tallinn(2024, 2, 13, 18, 0)), reason="room unavailable")
     db.session.commit()
     return {"club": club, "meeting": meeting}

@@ -6,10 +6,11 @@ import gzip
 from datetime import datetime
 
 import icalendar
-from feeds_helpers import YEAR_2024, local, occurrence_at
+from feeds_helpers import YEAR_2024, occurrence_at
 
 from scheduler.events.service import move_occurrence
 from scheduler.extensions import db
+from tests.support.time import tallinn
 
 PATH = "/feeds/org/tartu.ics"
 
@@ -47,8 +48,8 @@ def test_if_modified_since_answers_304_until_an_edit(client, club_calendar):
 
 def test_an_edit_changes_the_etag_and_the_feed(client, club_calendar):
     before = client.get(PATH, query_string=YEAR_2024)
-    event = occurrence_at(club_calendar["club"], local(2024, 5, 7, 18, 0))
-    move_occurrence(event, local(2024, 5, 8, 17, 0))
+    event = occurrence_at(club_calendar["club"], tallinn(2024, 5, 7, 18, 0))
+    move_occurrence(event, tallinn(2024, 5, 8, 17, 0))
     db.session.commit()
     after = client.get(
         PATH, query_string=YEAR_2024, headers={"If-None-Match": before.headers["ETag"]}
@@ -173,11 +174,11 @@ def test_a_change_committed_elsewhere_is_served_once_the_revision_expires(client
     cache = client.application.extensions["feeds.cache"]
     cache.fingerprint_ttl = 0.0  # the revision is checked again at once
     before = client.get(PATH, query_string=YEAR_2024)
-    event = occurrence_at(club_calendar["club"], local(2024, 5, 7, 18, 0))
+    event = occurrence_at(club_calendar["club"], tallinn(2024, 5, 7, 18, 0))
     db.session.execute(
         update(Event)
         .where(Event.id == event.id)
-        .values(title="Muudetud mujal", sequence=Event.sequence + 1, updated_at=local(2026, 1, 1))
+        .values(title="Muudetud mujal", sequence=Event.sequence + 1, updated_at=tallinn(2026, 1, 1))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

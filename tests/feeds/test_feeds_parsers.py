@@ -8,11 +8,12 @@ from feeds_helpers import (
     YEAR_2024,
     events_list,
     expected_occurrences,
-    local,
     read_with_ical,
     read_with_recurring_ical_events,
     utc,
 )
+
+from tests.support.time import tallinn
 
 FEEDS = [
     ("/feeds/all.ics", ("--public-only",)),
@@ -48,7 +49,7 @@ def test_cancelled_occurrences_are_listed_as_cancelled_on_request(
         for event in icalendar.Calendar.from_ical(body).walk("VEVENT")
         if str(event.get("STATUS")) == "CANCELLED"
     ]
-    assert [utc(event["DTSTART"].dt) for event in cancelled] == [utc(local(2024, 2, 13, 18, 0))]
+    assert [utc(event["DTSTART"].dt) for event in cancelled] == [utc(tallinn(2024, 2, 13, 18, 0))]
 
 
 def test_default_feed_leaves_out_the_cancelled_occurrence_and_the_paused_quarter(
@@ -56,10 +57,10 @@ def test_default_feed_leaves_out_the_cancelled_occurrence_and_the_paused_quarter
 ):
     found = read_with_ical(client.get("/feeds/type/club.ics", query_string=YEAR_2024).data)
     starts = {start for start, _end, _title in found}
-    assert utc(local(2024, 2, 13, 18, 0)) not in starts  # cancelled
-    assert not any(utc(local(2024, 7, 1)) <= s < utc(local(2024, 10, 1)) for s in starts)  # Q3
-    assert utc(local(2024, 12, 24, 18, 0)) not in starts  # Christmas Eve, a public holiday
-    assert utc(local(2024, 4, 3, 18, 0)) in starts  # the moved one, at its new time
+    assert utc(tallinn(2024, 2, 13, 18, 0)) not in starts  # cancelled
+    assert not any(utc(tallinn(2024, 7, 1)) <= s < utc(tallinn(2024, 10, 1)) for s in starts)  # Q3
+    assert utc(tallinn(2024, 12, 24, 18, 0)) not in starts  # Christmas Eve, a public holiday
+    assert utc(tallinn(2024, 4, 3, 18, 0)) in starts  # the moved one, at its new time
 
 
 def test_wall_clock_time_holds_across_the_dst_change(client, club_calendar):
@@ -67,7 +68,7 @@ def test_wall_clock_time_holds_across_the_dst_change(client, club_calendar):
         client.get("/feeds/type/club.ics", query_string=YEAR_2024).data
     )
     local_times = {
-        start.astimezone(local(2024, 1, 1).tzinfo).strftime("%H:%M") for start, *_ in found
+        start.astimezone(tallinn(2024, 1, 1).tzinfo).strftime("%H:%M") for start, *_ in found
     }
     assert local_times == {"18:00"}
     utc_hours = {start.hour for start, *_ in found}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from feeds_helpers import (
     YEAR_2024,
     events_list,
@@ -15,12 +14,6 @@ from scheduler.extensions import db
 from scheduler.organisations.models import Organisation
 
 GOOGLE_LIMIT = 1024 * 1024
-
-
-@pytest.fixture
-def plan_2024(runner):
-    result = runner.invoke(args=["plan", "load"])
-    assert result.exit_code == 0, result.output
 
 
 def test_per_organisation_feeds_are_small_and_parse_alike(client, runner, plan_2024):

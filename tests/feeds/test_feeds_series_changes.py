@@ -11,7 +11,6 @@ from feeds_helpers import (
     YEAR_2024,
     events_list,
     expected_occurrences,
-    local,
     occurrence_at,
     read_with_ical,
     read_with_recurring_ical_events,
@@ -27,6 +26,7 @@ from scheduler.events.service import (
     restore_occurrence,
 )
 from scheduler.extensions import db
+from tests.support.time import tallinn
 
 CLUB_UID = "tartu-club-et@elvl-scheduler.ee"
 SERIES_FEED = ("/feeds/type/club.ics", {**YEAR_2024, "mode": "series"})
@@ -62,7 +62,7 @@ def test_master_sequence_rises_and_stamps_never_fall_across_changes_to_one_occur
     club = club_calendar["club"]
     listed = ("--public-only", "--type", "club")
     path, args = SERIES_FEED
-    target = local(2024, 5, 7, 18, 0)
+    target = tallinn(2024, 5, 7, 18, 0)
 
     def cancel():
         cancel_occurrence(occurrence_at(club, target), reason="ill")
@@ -71,7 +71,7 @@ def test_master_sequence_rises_and_stamps_never_fall_across_changes_to_one_occur
         restore_occurrence(occurrence_at(club, target))
 
     def move():
-        move_occurrence(occurrence_at(club, target), local(2024, 5, 8, 18, 0))
+        move_occurrence(occurrence_at(club, target), tallinn(2024, 5, 8, 18, 0))
 
     def edit():
         edit_occurrence(occurrence_at(club, target), title="Eesti keele klubi: eksam")
@@ -105,7 +105,7 @@ def test_restoring_shows_the_occurrence_again_with_a_higher_sequence_than_the_ca
 ):
     club = club_calendar["club"]
     path, args = SERIES_FEED
-    event = occurrence_at(club, local(2024, 5, 7, 18, 0))
+    event = occurrence_at(club, tallinn(2024, 5, 7, 18, 0))
     before = client.get(path, query_string=args).data
     cancel_occurrence(event)
     db.session.commit()
@@ -114,7 +114,7 @@ def test_restoring_shows_the_occurrence_again_with_a_higher_sequence_than_the_ca
     db.session.commit()
     restored = client.get(path, query_string=args).data
     exdates = [moment.dt for moment in club_master(cancelled)["EXDATE"].dts]
-    assert local(2024, 5, 7, 18, 0) in exdates
+    assert tallinn(2024, 5, 7, 18, 0) in exdates
     assert master_stamps(before)[0] < master_stamps(cancelled)[0] < master_stamps(restored)[0]
     assert read_with_recurring_ical_events(restored) == read_with_recurring_ical_events(before)
 
@@ -125,7 +125,7 @@ def test_a_change_before_the_window_still_raises_the_served_masters_sequence(cli
     club = club_calendar["club"]
     args = {"from": "2024-04-01", "to": "2025-01-01", "mode": "series"}
     first = client.get("/feeds/type/club.ics", query_string=args)
-    cancel_occurrence(occurrence_at(club, local(2024, 3, 5, 18, 0)))
+    cancel_occurrence(occurrence_at(club, tallinn(2024, 3, 5, 18, 0)))
     db.session.commit()
     again = client.get(
         "/feeds/type/club.ics",

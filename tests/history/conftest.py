@@ -7,28 +7,22 @@ import re
 from datetime import date
 
 import pytest
-from flask import g
-from flask_babel import refresh
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import User
 from scheduler.events.models import Event
 from scheduler.extensions import db
 from scheduler.history.models import ChangeRecord
 from scheduler.organisations.models import OrganisationKind
-from tests.factories import expand, make_org, make_series
+from tests.factories import expand, make_series
+from tests.support.world import Recipe, World, org, staff
 
 LEADER = "leader@club.ee"
-PASSWORD = "secret-pass"
 
 
-@pytest.fixture
-def world(app):
-    tartu = make_org(
-        "tartu", OrganisationKind.KOV, name="Tartu linn", ehak_code="0793", county_code="79"
-    )
-    tallinn = make_org("tallinn", name="Tallinn")
+def _club_and_meeting(world: World) -> dict:
     jan = (date(2024, 1, 1), date(2024, 1, 31))
+    tartu = world.orgs["tartu"]
     club = make_series(
         "club", org=tartu, rule="FREQ=WEEKLY;BYDAY=TU;COUNT=3", organisers=[LEADER], bounds=jan
     )
@@ -37,31 +31,22 @@ def world(app):
     )
     for series in (club, internal):
         expand(series)
-    for email, role, org in [
-        ("admin@elvl.ee", Role.ADMIN, None),
-        ("coord@tartu.ee", Role.COORDINATOR, tartu),
-        ("coord@tallinn.ee", Role.COORDINATOR, tallinn),
-        ("viewer@elvl.ee", Role.VIEWER, None),
-    ]:
-        user = User(email=email, role=role, organisation=org)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-    db.session.commit()
     return {"club": club, "internal": internal}
 
 
-def fresh() -> None:
-    """The app fixture keeps one app context: forget the previous request's user and language."""
-    g.pop("_login_user", None)
-    refresh()
+HISTORY = Recipe(
+    orgs=(
+        org("tartu", OrganisationKind.KOV, name="Tartu linn", ehak_code="0793", county_code="79"),
+        org("tallinn", name="Tallinn"),
+    ),
+    people=staff("tartu", "tallinn"),
+    adds=_club_and_meeting,
+)
 
 
-def sign_in(client, email: str) -> None:
-    client.post("/account/logout")
-    fresh()
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    fresh()
+@pytest.fixture
+def world_recipe() -> Recipe:
+    return HISTORY
 
 
 def user_id(email: str) -> int:

@@ -15,7 +15,8 @@ from scheduler.extensions import db
 from scheduler.history.models import ChangeRecord
 from scheduler.indicators import service as indicators
 from scheduler.indicators.models import Indicator, IndicatorTarget
-from tests.history.conftest import PASSWORD, first_event, fresh, opened_version, sign_in
+from tests.history.conftest import first_event, opened_version
+from tests.support.people import PASSWORD, fresh, signed_in
 
 
 def _record_count() -> int:
@@ -30,7 +31,7 @@ def _changed_meanwhile(series) -> None:
 
 def test_a_stale_edit_gets_the_conflict_page_and_changes_nothing(world, client):
     event = first_event(world["club"])
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     page = client.get(f"/events/{event.id}?lang=en").text
     version = opened_version(page, "edit")
     assert version == "1"
@@ -55,7 +56,7 @@ def test_a_stale_edit_gets_the_conflict_page_and_changes_nothing(world, client):
 
 def test_the_conflict_page_reapplies_your_version_over_the_current_one(world, client):
     event = first_event(world["club"])
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     version = opened_version(client.get(f"/events/{event.id}").text, "edit")
     _changed_meanwhile(world["club"])
     fresh()
@@ -78,7 +79,7 @@ def test_the_conflict_page_reapplies_your_version_over_the_current_one(world, cl
 
 def test_a_stale_move_and_a_stale_outcome_are_refused(world, client):
     event = first_event(world["club"])
-    sign_in(client, "admin@elvl.ee")
+    signed_in(client, "admin@elvl.ee")
     page = client.get(f"/events/{event.id}").text
     move_version, held_version = opened_version(page, "move"), opened_version(page, "held")
     edit_occurrence(first_event(world["club"]), title="Special edition")
@@ -104,7 +105,7 @@ def test_a_stale_move_and_a_stale_outcome_are_refused(world, client):
 
 def test_a_stale_cancel_is_refused(world, client):
     event = first_event(world["club"])
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     version = opened_version(client.get(f"/events/{event.id}").text, "cancel")
     _changed_meanwhile(world["club"])
     fresh()
@@ -115,7 +116,7 @@ def test_a_stale_cancel_is_refused(world, client):
 
 def test_a_current_form_is_saved(world, client):
     event = first_event(world["club"])
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     version = opened_version(client.get(f"/events/{event.id}").text, "edit")
     fresh()
     response = client.post(
@@ -135,7 +136,7 @@ def test_a_stale_indicator_target_form_is_refused(app, client):
     admin.set_password(PASSWORD)
     db.session.add_all([indicator, admin])
     db.session.commit()
-    sign_in(client, "admin@elvl.ee")
+    signed_in(client, "admin@elvl.ee")
     page = client.get("/indicators/coordinators?year=2024").text
     version = opened_version(page, "target")
     indicators.revise_target("coordinators", 2024, "7", reason="two more", author="other@elvl.ee")
@@ -153,7 +154,7 @@ def test_a_stale_indicator_target_form_is_refused(app, client):
 
 def test_a_version_the_page_could_not_have_sent_is_stale_and_no_error(world, client):
     event = first_event(world["club"])
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     for version in ("99999999999999999999", "-1", "x"):
         fresh()
         response = client.post(

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.accessibility import assert_accessible
-from tests.history.conftest import PASSWORD, first_event
+from tests.history.conftest import first_event
+from tests.support.people import sign_in_page
+from tests.support.world import ADMIN
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +20,6 @@ CONFLICT = {
 }
 
 
-def _sign_in(page, live_server: str) -> None:
-    page.goto(f"{live_server}/account/login?lang=en")
-    page.fill("input[name=email]", "admin@elvl.ee")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    assert page.locator("header .account").inner_text().count("admin@elvl.ee") == 1
-
-
 @pytest.mark.parametrize("width", [1280, 360])
 def test_a_stale_form_in_a_second_tab_gets_the_conflict_page(world, live_server, browser, width):
     event_id = first_event(world["club"]).id
@@ -34,7 +28,8 @@ def test_a_stale_form_in_a_second_tab_gets_the_conflict_page(world, live_server,
     )
     first, second = context.new_page(), context.new_page()
     try:
-        _sign_in(first, live_server)
+        sign_in_page(first, live_server, ADMIN)
+        assert first.locator("header .account").inner_text().count(ADMIN) == 1
         for lang in ("et", "en", "ru"):
             url = f"{live_server}/events/{event_id}?lang={lang}"
             first.goto(url)

@@ -14,7 +14,8 @@ from scheduler.events.service import edit_occurrence, move_occurrence
 from scheduler.extensions import db
 from scheduler.indicators import service as indicators
 from scheduler.indicators.models import Indicator, IndicatorTarget
-from tests.history.conftest import PASSWORD, first_event, fresh, sign_in
+from tests.history.conftest import first_event
+from tests.support.people import PASSWORD, fresh, signed_in
 
 
 def _moved_and_noted(series):
@@ -42,7 +43,7 @@ def test_an_event_page_lists_its_changes_newest_first_in_the_pages_language(
     world, client, lang, start_label, notes_label
 ):
     event = _moved_and_noted(world["club"])
-    sign_in(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     page = client.get(f"/events/{event.id}?lang={lang}").text
     rows = _history_rows(page)
     assert len(rows) == 2
@@ -66,10 +67,10 @@ def test_visitors_see_no_history_and_are_sent_to_sign_in_for_its_page(world, cli
 
 def test_an_internal_events_history_is_only_for_those_who_may_see_the_event(world, client):
     event = _moved_and_noted(world["internal"])
-    sign_in(client, "coord@tallinn.ee")
+    signed_in(client, "coord@tallinn.ee")
     assert client.get(f"/events/{event.id}/history").status_code == 404
     assert client.get(f"/series/{world['internal'].id}/history").status_code == 404
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     response = client.get(f"/events/{event.id}/history?lang=en")
     assert response.status_code == 200 and "Bring the new handouts" in response.text
     assert client.get(f"/series/{world['internal'].id}/history").status_code == 200
@@ -81,7 +82,7 @@ def test_a_long_history_is_paged(world, client):
         event = first_event(world["club"])
         edit_occurrence(event, notes=f"note {number}")
         db.session.commit()
-    sign_in(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     on_event_page = client.get(f"/events/{event.id}?lang=en").text
     assert len(_history_rows(on_event_page)) == 10
     assert f'href="/events/{event.id}/history"' in on_event_page
@@ -100,7 +101,7 @@ def test_the_series_history_shows_changes_to_the_series(world, client):
     series = world["club"]
     series.title, series.location = "Estonian club", "Tartu library"
     db.session.commit()
-    sign_in(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     event = first_event(series)
     assert f'href="/series/{series.id}/history"' in client.get(f"/events/{event.id}").text
     fresh()
@@ -108,6 +109,20 @@ def test_the_series_history_shows_changes_to_the_series(world, client):
     newest = _history_rows(page)[0]
     assert "Series club" in newest and "Estonian club" in newest and "Tartu library" in newest
     assert "Occurrences planned" in page  # the occurrences the expansion created
+
+
+def test_the_series_history_says_the_rule_and_the_working_languages_in_words(world, client):
+    series = world["club"]
+    series.rule = "FREQ=WEEKLY;BYDAY=TH;COUNT=3"
+    series.languages = ["et", "ru"]
+    db.session.commit()
+    signed_in(client, "viewer@elvl.ee")
+    fresh()
+    newest = _history_rows(client.get(f"/series/{series.id}/history?lang=ru").text)[0]
+
+    assert "каждый вторник" in newest and "каждый четверг" in newest
+    assert "эстонский, русский" in newest
+    assert "FREQ=" not in newest and "et, ru" not in newest
 
 
 def test_the_indicator_page_shows_target_revisions_and_values_to_signed_in_people(app, client):
@@ -124,7 +139,7 @@ def test_the_indicator_page_shows_target_revisions_and_values_to_signed_in_peopl
 
     fresh()
     assert 'id="history"' not in client.get("/indicators/coordinators?year=2024").text
-    sign_in(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     page = client.get("/indicators/coordinators?year=2024&lang=en").text
     newest = _history_rows(page)[0]
     assert "Target 2024" in newest and "5" in newest and "7" in newest

@@ -15,7 +15,8 @@ from scheduler.extensions import db
 from scheduler.indicators.models import Indicator, IndicatorTarget
 from scheduler.plans.loader import load_plan_file
 from scheduler.reminders.tokens import followup_token
-from tests.history.conftest import LEADER, first_event, records, sign_in, user_id
+from tests.history.conftest import LEADER, first_event, records, user_id
+from tests.support.people import signed_in
 
 # 2 January 2024 18:00–19:30 in Tallinn, in UTC
 FIRST_START, FIRST_END = "2024-01-02T16:00:00+00:00", "2024-01-02T17:30:00+00:00"
@@ -23,7 +24,7 @@ FIRST_START, FIRST_END = "2024-01-02T16:00:00+00:00", "2024-01-02T17:30:00+00:00
 
 def test_a_move_on_the_web_names_the_person_and_the_times_before_and_after(world, client):
     event = first_event(world["club"])
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     response = client.post(
         f"/events/{event.id}/move",
         data={"date": "2024-01-03", "start_time": "16:00", "end_time": "17:30"},
@@ -42,7 +43,7 @@ def test_a_move_on_the_web_names_the_person_and_the_times_before_and_after(world
 
 def test_an_outcome_on_the_web_records_status_attendance_and_participants(world, client):
     event = first_event(world["club"])
-    sign_in(client, "admin@elvl.ee")
+    signed_in(client, "admin@elvl.ee")
     response = client.post(
         f"/events/{event.id}/held", data={"attendance": "12", "kovs": ["tartu"], "note": "good"}
     )
@@ -67,7 +68,11 @@ def test_the_command_line_is_named_by_its_command(world, runner):
     assert (moved.actor, moved.user_id) == ("cli: flask events move", None)
     assert moved.changes["start"] == [FIRST_START, "2024-01-04T16:00:00+00:00"]
     assert cancelled.actor == "cli: flask events cancel"
-    assert cancelled.changes == {"status": ["planned", "cancelled"], "notes": [None, "flu"]}
+    assert cancelled.changes == {
+        "status": ["planned", "cancelled"],
+        "cancel_reason": [None, "flu"],
+        "notes": [None, "flu"],
+    }
 
 
 def test_a_follow_up_link_is_named_with_its_recipient(world, client):
@@ -153,7 +158,7 @@ def test_indicator_targets_and_manual_values_are_recorded_and_raise_its_version(
     admin.set_password("secret-pass")
     db.session.add_all([indicator, admin])
     db.session.commit()
-    sign_in(client, "admin@elvl.ee")
+    signed_in(client, "admin@elvl.ee")
     client.post(
         "/indicators/coordinators/target",
         data={"year": "2024", "value": "6", "reason": "a new partner", "version": "1"},

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import Role
 from scheduler.extensions import db
 from scheduler.indicators import service
 from scheduler.indicators.report import closing_for
+from tests.support.people import signed_in_as
 
 
 @pytest.fixture
@@ -20,28 +21,18 @@ def indicators(build):
     db.session.commit()
 
 
-def _signed_in(client, role: Role):
-    user = User(email=f"{role.value}@elvl.ee", role=role, active=True)
-    user.set_password("secret-pass")
-    db.session.add(user)
-    db.session.commit()
-    response = client.post("/account/login", data={"email": user.email, "password": "secret-pass"})
-    assert response.status_code == 302
-    return client
-
-
 def test_an_admin_sees_the_forms_and_others_do_not(indicators, client):
     assert 'id="indicator-admin"' not in client.get("/indicators/coordinators?year=2024").text
-    _signed_in(client, Role.COORDINATOR)
+    signed_in_as(client, Role.COORDINATOR)
     assert 'id="indicator-admin"' not in client.get("/indicators/coordinators?year=2024").text
     client.post("/account/logout")
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     page = client.get("/indicators/coordinators?year=2024&lang=en").text
     assert 'id="indicator-admin"' in page and 'name="set-value"' in page
 
 
 def test_an_admin_records_a_manual_value_with_evidence(indicators, client):
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     response = client.post(
         "/indicators/coordinators/value",
         data={"year": "2024", "value": "4", "evidence": "signed agreements", "as_of": "2024-06-30"},
@@ -58,7 +49,7 @@ def test_an_admin_records_a_manual_value_with_evidence(indicators, client):
 
 
 def test_an_admin_revises_a_target_and_the_history_keeps_the_reason(indicators, client):
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     response = client.post(
         "/indicators/info-days/target", data={"year": "2024", "value": "6", "reason": "new county"}
     )
@@ -72,7 +63,7 @@ def test_an_admin_revises_a_target_and_the_history_keeps_the_reason(indicators, 
 
 
 def test_an_admin_closes_a_year_once(indicators, client):
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     assert client.post("/indicators/year/close", data={"year": "2024"}).status_code == 303
     assert closing_for(2024).author == "admin@elvl.ee"
     again = client.post("/indicators/year/close?lang=en", data={"year": "2024"})
@@ -81,7 +72,7 @@ def test_an_admin_closes_a_year_once(indicators, client):
 
 
 def test_a_refused_change_is_explained_and_nothing_is_recorded(indicators, client):
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     client.post(
         "/indicators/info-days/value?lang=en",
         data={"year": "2024", "value": "4", "evidence": "x"},
@@ -93,7 +84,7 @@ def test_a_refused_change_is_explained_and_nothing_is_recorded(indicators, clien
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ORGANISER, Role.VIEWER])
 def test_only_admins_may_change_indicators(indicators, client, role):
-    _signed_in(client, role)
+    signed_in_as(client, role)
     for path, data in [
         ("/indicators/coordinators/value", {"year": "2024", "value": "1", "evidence": "x"}),
         ("/indicators/info-days/target", {"year": "2024", "value": "1", "reason": "x"}),
@@ -104,12 +95,12 @@ def test_only_admins_may_change_indicators(indicators, client, role):
 
 
 def test_an_unknown_indicator_is_not_found(indicators, client):
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     assert client.post("/indicators/nope/target", data={"year": "2024"}).status_code == 404
 
 
 def test_a_value_beyond_what_the_database_holds_is_refused_clearly(indicators, client):
-    _signed_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     for path, data in [
         ("/indicators/coordinators/value", {"value": "1" * 20, "evidence": "x"}),
         ("/indicators/info-days/target", {"value": "1" * 20, "reason": "x"}),

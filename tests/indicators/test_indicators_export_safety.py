@@ -1,5 +1,6 @@
-"""Every export of the report hides internal meetings' titles from the public and never
-hands a spreadsheet program a formula (CSV, XLSX, JSON, HTML, the command line)."""
+"""Every export of the report hides internal meetings from those who may not see them (they
+are a number there, not a row) and never hands a spreadsheet program a formula (CSV, XLSX,
+JSON, HTML, the command line)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import json
 
 from openpyxl import load_workbook
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import Role
 from scheduler.extensions import db
+from tests.factories import make_org
+from tests.support.people import signed_in_as
 
 SECRET = "Budget talks of the agencies XQ-7731"
 FORMULAS = ('=HYPERLINK("http://evil.example/","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)")
@@ -32,15 +35,6 @@ def _setup(build):
         event.title = title
     db.session.commit()
     return internal
-
-
-def _sign_in(client, role=Role.COORDINATOR):
-    user = User(email=f"{role.value}@tartu.ee", role=role)
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    db.session.commit()
-    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
 
 
 def _xlsx_cells(data: bytes) -> list:
@@ -84,14 +78,30 @@ def test_anonymous_downloads_and_pages_never_show_an_internal_meetings_title(bui
 
     assert [url for url, body in bodies.items() if "XQ-7731" in body] == []
     xlsx = client.get("/indicators/report.xlsx?year=2024&lang=en").data
-    assert _evidence_titles(xlsx)[internal.id] == "Internal meeting"  # it still counts
+    titles = _evidence_titles(xlsx)
+    assert internal.id not in titles  # no row: no id, time or organisation either
+    assert titles[None] == "1 internal meeting counted, not listed"  # it still counts
     api = client.get("/api/indicators/networks/events?year=2024&lang=en").get_json()
-    assert [(e["id"], e["title"]) for e in api] == [(internal.id, "Internal meeting")]
+    assert api == []
+    figures = client.get("/api/indicators?year=2024").get_json()
+    assert next(row for row in figures if row["code"] == "networks")["actual"] == 1
+
+
+def test_a_coordinator_of_another_organisation_gets_the_count_not_the_meeting(build, client):
+    internal = _setup(build)
+    signed_in_as(client, Role.COORDINATOR, make_org("tallinn"))
+
+    bodies = _every_download(client)
+    page = client.get("/indicators/networks?year=2024&lang=en").get_data(as_text=True)
+
+    assert [url for url, body in bodies.items() if "XQ-7731" in body] == []
+    assert f'data-event-id="{internal.id}"' not in page
+    assert "1 internal meeting counted, not listed" in page
 
 
 def test_a_signed_in_coordinator_reads_the_internal_title_in_every_evidence_format(build, client):
     internal = _setup(build)
-    _sign_in(client)
+    signed_in_as(client, Role.COORDINATOR, make_org("tartu"))
 
     xlsx = client.get("/indicators/report.xlsx?year=2024&lang=en").data
     api = client.get("/api/indicators/networks/events?year=2024").get_json()

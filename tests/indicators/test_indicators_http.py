@@ -103,7 +103,9 @@ def test_csv_and_xlsx_downloads_carry_the_numbers_of_the_page(build, client):
     }
 
 
-def test_internal_meetings_count_for_everyone_but_only_staff_read_their_titles(build, client):
+def test_internal_meetings_count_for_everyone_but_only_those_who_may_see_them_are_listed(
+    build, client
+):
     from scheduler.accounts.models import Role, User
 
     build.indicator("networks", {"kind": "held_events", "types": ["network_meeting"]})
@@ -116,10 +118,32 @@ def test_internal_meetings_count_for_everyone_but_only_staff_read_their_titles(b
     db.session.commit()
 
     anonymous = client.get("/api/indicators/networks/events?year=2024&lang=en").get_json()
-    assert [e["title"] for e in anonymous] == ["Internal meeting"]
+    assert anonymous == []
     page = client.get("/indicators/networks?year=2024&lang=en").get_data(as_text=True)
-    assert "Budget talks" not in page and "Internal meeting" in page
+    assert "Budget talks" not in page and "1 internal meeting counted, not listed" in page
 
     client.post("/account/login", data={"email": "agency@rtk.ee", "password": "secret-pass"})
     signed_in = client.get("/api/indicators/networks/events?year=2024").get_json()
     assert [e["title"] for e in signed_in] == ["Budget talks of the agencies"]
+
+
+def test_planned_evidence_lists_no_internal_meeting_of_another_organisation(build, client):
+    from scheduler.accounts.models import Role, User
+
+    build.indicator("local_networks", {"kind": "held_events", "types": ["network_meeting"]})
+    tartu = build.event("2027-03-02 09:15", "network_meeting", org="tartu")
+    tallinn = build.event("2027-03-04 09:45", "network_meeting", org="tallinn")
+    for event in (tartu, tallinn):
+        event.series.is_public = False
+    user = User(email="coord@tallinn.ee", role=Role.COORDINATOR, organisation=build.org("tallinn"))
+    user.set_password("secret-pass")
+    db.session.add(user)
+    db.session.commit()
+    url = "/api/indicators/local_networks/events?year=2027&planned=1"
+
+    anonymous = client.get(url)
+    client.post("/account/login", data={"email": "coord@tallinn.ee", "password": "secret-pass"})
+    coordinator = client.get(url).get_json()
+
+    assert anonymous.get_json() == [] and b"09:15" not in anonymous.data
+    assert [e["id"] for e in coordinator] == [tallinn.id]

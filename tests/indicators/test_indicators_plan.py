@@ -9,7 +9,6 @@ import json
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from scheduler.events.models import Event, Series
@@ -27,12 +26,6 @@ PLAN_TARGETS = {  # PLAN-2024.md, tables 2, 4, 6, 8 and 14: (2024, 2029)
     "participation_councils": (2, 7),
 }
 PARTICIPATION_TYPES = {"training", "study_trip", "network_meeting"}
-
-
-@pytest.fixture
-def plan(runner):
-    result = runner.invoke(args=["plan", "load"])
-    assert result.exit_code == 0, result.output
 
 
 def report(runner) -> dict[str, dict]:
@@ -87,7 +80,9 @@ def first_event(event_type: str, org: str | None = None) -> Event:
     )
 
 
-def test_plan_loaded_nothing_held_shows_targets_zero_actual_and_the_scheduled_plan(plan, runner):
+def test_plan_loaded_nothing_held_shows_targets_zero_actual_and_the_scheduled_plan(
+    plan_2024, runner
+):
     rows = report(runner)
     planned = expected_planned()
 
@@ -100,7 +95,7 @@ def test_plan_loaded_nothing_held_shows_targets_zero_actual_and_the_scheduled_pl
     assert planned["info_days"] >= 2 and planned["local_networks"] >= 1  # the schedule is there
 
 
-def test_marking_events_held_moves_the_actual_figures_as_the_rules_say(plan, runner):
+def test_marking_events_held_moves_the_actual_figures_as_the_rules_say(plan_2024, runner):
     before = report(runner)
     info_day = first_event("info_day")
     training = first_event("training", "elvl")
@@ -133,7 +128,7 @@ def test_marking_events_held_moves_the_actual_figures_as_the_rules_say(plan, run
     assert counts == Counter({0: 2})
 
 
-def test_a_cancelled_or_not_held_event_leaves_the_actual_and_the_planned_figure(plan, runner):
+def test_a_cancelled_or_not_held_event_leaves_the_actual_and_the_planned_figure(plan_2024, runner):
     before = report(runner)
     first, second = [e for e, t, _, _ in events_2024() if t == "info_day"][:2]
 

@@ -69,7 +69,8 @@ def test_the_clock_does_not_start_in_the_reloader_watcher(app, tmp_path, monkeyp
         assert start_embedded(app) is True
         assert running_scheduler(app).get_job("dispatch") is not None
     finally:
-        stop_embedded(app)
+        # a job the clock started must not write into the next test's database
+        stop_embedded(app, wait=True)
 
 
 def test_the_clock_is_off_unless_embedded_is_configured(app):

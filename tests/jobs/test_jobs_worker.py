@@ -16,7 +16,7 @@ from scheduler.core.time import utcnow
 from scheduler.events import signals
 from scheduler.events.models import Event
 from scheduler.extensions import db
-from scheduler.reminders.models import Reminder
+from scheduler.mail.models import Reminder
 
 
 def test_the_worker_sends_what_is_due_and_stops_cleanly_on_sigterm(app):
@@ -60,5 +60,8 @@ def test_worker_once_runs_every_job_and_exits(app, runner):
         "refresh_calendars",
         "extend_horizons",
         "digest",
+        "erase_registrations",
+        "subscriber_digest",
+        "erase_unconfirmed_subscribers",
     ]
     assert "None" not in result.output  # no job failed

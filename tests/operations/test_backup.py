@@ -115,3 +115,33 @@ def test_the_printed_commands_never_show_the_database_password(tmp_path):
     assert "pg_dump --format=custom --no-owner --file=elvl.dump" in result.output
     assert "postgresql://scheduler@127.0.0.1:9/elvl" in result.output
     assert "hunter2" not in result.output and "PGPASSWORD" in result.output
+
+
+def test_the_backup_and_a_database_file_the_app_creates_are_readable_by_the_owner_only(
+    sqlite_app, tmp_path
+):
+    import os
+    import stat
+
+    old_umask = os.umask(0o022)  # the usual umask, which makes 0644 files
+    try:
+        backup = tmp_path / "private.sqlite"
+        result = sqlite_app.test_cli_runner().invoke(args=["db", "backup", str(backup)])
+        assert result.exit_code == 0, result.output
+        fresh_file = tmp_path / "new" / "scheduler.sqlite"
+        fresh_file.parent.mkdir()
+        fresh_app = create_app(
+            _config(f"sqlite:///{fresh_file}", INSTANCE_PATH=str(tmp_path / "new-instance"))
+        )
+        with fresh_app.app_context():
+            upgrade(revision="heads")
+            db.session.execute(sa.text("SELECT 1"))
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        os.umask(old_umask)
+    modes = {
+        path.name: stat.S_IMODE(path.stat().st_mode)
+        for path in [backup, *fresh_file.parent.iterdir()]
+    }
+    assert modes and all(mode == 0o600 for mode in modes.values()), modes

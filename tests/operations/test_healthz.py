@@ -3,6 +3,7 @@ migrations at head, and how long ago the job clock last ran."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -77,6 +78,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
     assert answer.status_code == 503
     assert answer.json["status"] == "fail"
     assert answer.json["database"] == "unreachable"
+    assert answer.headers["Retry-After"]
 
 
 def test_every_job_run_is_recorded_and_healthz_reports_the_last_tick(app, client, migrated_to):
@@ -106,25 +108,62 @@ def _last_tick(minutes_ago: int) -> None:
     db.session.commit()
 
 
-def test_a_stale_clock_is_reported_but_fails_only_when_a_maximum_age_is_set(
+def test_a_stale_clock_is_reported_and_fails_the_jobs_probe_only_when_a_maximum_age_is_set(
     app, client, migrated_to
 ):
     migrated_to("heads")
     _last_tick(minutes_ago=120)
-    relaxed = client.get("/healthz")
+    relaxed = client.get("/healthz/jobs")
     assert relaxed.status_code == 200
     assert relaxed.json["clock"]["last_tick_age_seconds"] >= 7200
 
     app.config["HEALTHZ_MAX_TICK_AGE_SECONDS"] = 300
-    strict = client.get("/healthz")
+    strict = client.get("/healthz/jobs")
     assert strict.status_code == 503
     assert strict.json["status"] == "fail"
     assert strict.json["clock"]["max_age_seconds"] == 300
 
 
-def test_a_clock_that_never_ran_fails_when_one_is_expected(app, client, migrated_to):
+def test_a_clock_that_never_ran_fails_the_jobs_probe_when_one_is_expected(app, client, migrated_to):
     migrated_to("heads")
     app.config["HEALTHZ_MAX_TICK_AGE_SECONDS"] = 300
-    assert client.get("/healthz").status_code == 503
+    assert client.get("/healthz/jobs").status_code == 503
     _last_tick(minutes_ago=1)
+    assert client.get("/healthz/jobs").status_code == 200
+
+
+def test_a_web_node_stays_healthy_while_no_worker_ticks(app, client, migrated_to):
+    """Pages work without a worker: only the jobs probe fails on an old clock (issue 15.17)."""
+    migrated_to("heads")
+    app.config["HEALTHZ_MAX_TICK_AGE_SECONDS"] = 300
+    node = client.get("/healthz")
+    assert node.status_code == 200
+    assert node.json["status"] == "ok"
+    assert node.json["clock"] == {"last_tick_age_seconds": None, "max_age_seconds": 300}
+    _last_tick(minutes_ago=120)
     assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/jobs").status_code == 503
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(60)
+def test_healthz_answers_within_two_seconds_while_the_database_is_frozen(
+    private_postgres, tmp_path
+):
+    """A frozen server answers nothing, not even its own statement timeout (issue 15.15)."""
+    app = create_app(_config(private_postgres.url, INSTANCE_PATH=str(tmp_path)))
+    client = app.test_client()
+    assert client.get("/healthz").json["database"] == "ok"
+    private_postgres.freeze()
+    try:
+        for _ in range(3):  # the first probe is still waiting: the next ones do not pile up
+            started = time.monotonic()
+            answer = client.get("/healthz")
+            assert time.monotonic() - started < 2
+            assert answer.status_code == 503
+            assert answer.json["database"] == "unreachable"
+            assert answer.headers["Retry-After"]
+    finally:
+        private_postgres.thaw()
+    with app.app_context():
+        db.engine.dispose()

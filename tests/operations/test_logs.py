@@ -137,5 +137,31 @@ def test_the_worker_writes_one_json_line_per_job_run_with_log_format_json(app):
     assert ran.returncode == 0, ran.stderr
     entries = [json.loads(line) for line in ran.stderr.splitlines() if line.strip()]
     jobs = {e["job"]: e for e in entries if e.get("event") == "job"}
-    assert set(jobs) == {"dispatch", "refresh_calendars", "extend_horizons", "digest"}
+    assert set(jobs) == {
+        "dispatch",
+        "refresh_calendars",
+        "extend_horizons",
+        "digest",
+        "erase_registrations",
+        "subscriber_digest",
+        "erase_unconfirmed_subscribers",
+    }
     assert all(e["outcome"] == "ok" and e["duration_ms"] >= 0 for e in jobs.values())
+
+
+def test_a_path_with_cr_lf_cannot_forge_a_text_log_line(client, logs):
+    from scheduler.operations.logs import TEXT_FORMAT, TextFormatter
+
+    client.get("/x%0d%0a2026-01-01 00:00:00 INFO scheduler.requests: GET /admin 200")
+    (line,) = request_lines(logs)
+    text = TextFormatter(TEXT_FORMAT).format(line)
+    assert "\n" not in text and "\r" not in text
+    assert "/x\\r\\n2026-01-01" in text
+    assert line.fields["path"].startswith("/x\r\n")  # JSON keeps the value; json.dumps escapes it
+
+
+def test_the_text_format_escapes_control_characters_in_any_message():
+    from scheduler.operations.logs import TEXT_FORMAT, TextFormatter
+
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "user %s", ("a\nb\x1b",), None)
+    assert TextFormatter(TEXT_FORMAT).format(record).endswith("user a\\nb\\x1b")

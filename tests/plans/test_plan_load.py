@@ -16,6 +16,9 @@ from scheduler.indicators.models import Indicator
 from scheduler.organisations.models import Organisation, OrganisationKind
 from scheduler.plans.loader import builtin_plan_path
 
+# these tests are about the loader: every load here runs it (tests/support/snapshots.py)
+pytestmark = pytest.mark.real_plan_load
+
 ESTONIAN_HOLIDAYS = holidays.country_holidays("EE", years=2024)
 
 
@@ -287,7 +290,7 @@ def test_a_changed_target_in_the_plan_file_keeps_its_history(app, runner, tmp_pa
 def test_an_organiser_added_in_the_plan_file_gets_reminders_for_planned_events(
     app, runner, tmp_path
 ):
-    from scheduler.reminders.models import Reminder
+    from scheduler.mail.models import Reminder
 
     assert runner.invoke(args=["plan", "load"]).exit_code == 0
     before = db.session.scalars(
@@ -322,17 +325,29 @@ def test_validate_checks_a_file_without_loading_it(app, runner, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(Series)) == 0
 
 
-def test_a_plan_rule_too_costly_to_expand_is_refused_within_the_budget(app, runner, tmp_path):
+EVERY_MINUTE = "FREQ=HOURLY;BYMINUTE=" + ",".join(str(minute) for minute in range(60))
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ("FREQ=SECONDLY", "repeats every second (FREQ=SECONDLY)"),
+        (EVERY_MINUTE, "takes longer than 0.5 seconds (limit PLAN_EXPAND_DEADLINE_SECONDS)"),
+    ],
+)
+def test_a_plan_rule_too_costly_to_expand_is_refused_within_the_budget(
+    app, runner, tmp_path, rule, expected
+):
     app.config["PLAN_EXPAND_DEADLINE_SECONDS"] = 0.5
+    app.config["RULES_MAX_OCCURRENCES_PER_SERIES"] = 10**7  # the deadline, not a cap
+    app.config["RULES_MAX_OCCURRENCES_PER_SAVE"] = 10**8
     costly = (
-        builtin_plan_path()
-        .read_text()
-        .replace("rule: FREQ=WEEKLY;BYDAY=TU", "rule: FREQ=SECONDLY", 1)
+        builtin_plan_path().read_text().replace("rule: FREQ=WEEKLY;BYDAY=TU", f"rule: {rule}", 1)
     )
     plan_file = tmp_path / "costly.yaml"
     plan_file.write_text(costly)
     result = runner.invoke(args=["plan", "load", str(plan_file)])
     assert result.exit_code != 0
-    assert "took longer than 0.5 seconds" in result.output
+    assert expected in result.output
     assert "nothing was loaded" in result.output
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0

@@ -8,34 +8,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
+from scheduler.accounts.models import Role
 from scheduler.extensions import db
-from scheduler.organisations.models import Organisation
 from scheduler.plans.models import Plan
-from tests.accounts.conftest import fresh
 from tests.factories import listed_events
+from tests.support.people import fresh, signed_in_as
 
 PASSWORD = "plan-page-password"
-
-
-@pytest.fixture
-def plan_2024(app, runner):
-    result = runner.invoke(args=["plan", "load"])
-    assert result.exit_code == 0, result.output
-
-
-def _sign_in(client, role: Role, org: str | None = None):
-    organisation = (
-        db.session.scalar(select(Organisation).where(Organisation.slug == org)) if org else None
-    )
-    user = User(email=f"{role.value}@example.ee", role=role, active=True, organisation=organisation)
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    db.session.commit()
-    fresh()
-    response = client.post("/account/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def _get(client, url: str, **kwargs):
@@ -61,7 +40,7 @@ def test_the_plan_page_asks_visitors_to_sign_in(plan_2024, client):
 
 
 def test_the_plan_page_shows_the_activity_tree_series_counts_and_targets(plan_2024, client, runner):
-    _sign_in(client, Role.VIEWER)
+    signed_in_as(client, Role.VIEWER)
     page = _get(client, "/plans/2024?lang=en").text
 
     tartu = _row(page, "activity-3.5.2.1")
@@ -88,30 +67,45 @@ def test_the_plan_page_shows_the_activity_tree_series_counts_and_targets(plan_20
 
 
 def test_the_series_descriptions_follow_the_page_language(plan_2024, client):
-    _sign_in(client, Role.VIEWER)
+    signed_in_as(client, Role.VIEWER)
     estonian = _row(_get(client, "/plans/2024?lang=et").text, "series-2024-tartu-club-et")
     russian = _row(_get(client, "/plans/2024?lang=ru").text, "series-2024-tartu-club-et")
     assert "iga teisipäev kell 17:30" in estonian and "каждый вторник в 17:30" in russian
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("et", "<span>ELVL tegevuskava 2024 — KOV-ide toetamine"),
+        ("en", "<span>ELVL action plan 2024 — supporting local governments"),
+        ("ru", "<span>План действий ELVL на 2024 год — поддержка местных самоуправлений"),
+    ],
+)
+def test_the_plan_title_is_in_the_page_language(plan_2024, client, language, title):
+    signed_in_as(client, Role.VIEWER)
+    detail = _get(client, f"/plans/2024?lang={language}").text
+    listing = _get(client, f"/plans/?lang={language}").text
+    assert title in detail and title in listing
 
 
 def test_the_plans_are_listed_by_year_with_drafts_marked(plan_2024, client, runner, tmp_path):
     draft = tmp_path / "plan-2025.yaml"
     rolled = runner.invoke(args=["plan", "roll", "2024", "--to", "2025", "--output", str(draft)])
     assert rolled.exit_code == 0, rolled.output
-    _sign_in(client, Role.COORDINATOR, org="tartu")
+    signed_in_as(client, Role.COORDINATOR, "tartu")
     page = _get(client, "/plans/?lang=en").text
     assert "Draft" in _row(page, "plan-2025") and "Published" in _row(page, "plan-2024")
     assert "/plans/2025" in page
 
 
 def test_an_unknown_year_is_not_found(plan_2024, client):
-    _sign_in(client, Role.VIEWER)
+    signed_in_as(client, Role.VIEWER)
     assert _get(client, "/plans/2031").status_code == 404
     assert _get(client, "/plans/99999999999999999999").status_code == 404
 
 
 def test_an_admin_rolls_the_next_draft_reviews_and_publishes_it(plan_2024, client, app):
-    _sign_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     page = _get(client, "/plans/2024?lang=en").text
     assert 'name="roll"' in page and 'name="publish"' not in page, "2024 is published"
 
@@ -134,7 +128,7 @@ def test_an_admin_rolls_the_next_draft_reviews_and_publishes_it(plan_2024, clien
 
 
 def test_rolling_a_year_whose_successor_exists_says_so(plan_2024, client):
-    _sign_in(client, Role.ADMIN)
+    signed_in_as(client, Role.ADMIN)
     assert _post(client, "/plans/2024/roll").status_code == 303
     again = _post(client, "/plans/2024/roll?lang=en", follow_redirects=True)
     assert "The draft was not made: the plan for 2025 exists already" in again.text
@@ -144,7 +138,7 @@ def test_coordinators_read_plans_but_may_not_roll_or_publish(plan_2024, client, 
     draft = tmp_path / "plan-2025.yaml"
     rolled = runner.invoke(args=["plan", "roll", "2024", "--to", "2025", "--output", str(draft)])
     assert rolled.exit_code == 0
-    _sign_in(client, Role.COORDINATOR, org="tartu")
+    signed_in_as(client, Role.COORDINATOR, "tartu")
     assert _get(client, "/plans/2025").status_code == 200
     assert 'id="plan-admin"' not in _get(client, "/plans/2025").text
     assert _post(client, "/plans/2025/publish").status_code == 403

@@ -8,10 +8,9 @@ import pytest
 from scheduler.accounts.models import Role, User
 from scheduler.extensions import db
 from tests.accessibility import assert_accessible
+from tests.support.people import PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "plan-page-password"
 
 
 @pytest.fixture
@@ -24,17 +23,9 @@ def site(app, runner, live_server):
     return live_server
 
 
-def _sign_in(page, site: str) -> None:
-    page.goto(f"{site}/account/login?lang=en")
-    page.get_by_label("Email").fill("adviser@elvl.ee")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("lang", ["et", "en", "ru"])
 def test_the_plan_page_is_accessible_on_a_desk_and_a_phone(site, page, lang):
-    _sign_in(page, site)
+    sign_in_page(page, site, "adviser@elvl.ee")
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(f"{site}/plans/2024?lang={lang}")
@@ -45,7 +36,7 @@ def test_the_plan_page_is_accessible_on_a_desk_and_a_phone(site, page, lang):
 
 
 def test_an_admin_drafts_the_next_year_reviews_and_publishes_it(site, page):
-    _sign_in(page, site)
+    sign_in_page(page, site, "adviser@elvl.ee")
     page.goto(f"{site}/plans/2024?lang=en")
     page.get_by_role("button", name="Draft the plan 2025").click()
     page.get_by_text("The draft plan 2025 is ready for review.").wait_for()

@@ -7,38 +7,21 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from flask import g
-from flask_babel import refresh
 from sqlalchemy import select
 
-from scheduler.accounts.models import Role, User
 from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event, Series
 from scheduler.events.service import cancel_occurrence, move_occurrence
 from scheduler.extensions import db
 from scheduler.organisations.models import OrganisationKind
-from tests.factories import expand, make_org, make_series
+from tests.factories import expand, make_series
+from tests.support.world import Recipe, World, org, staff
 
-PASSWORD = "secret-pass"
 TALLINN = zone("Europe/Tallinn")
 
 
 def today():
     return utcnow().astimezone(TALLINN).date()
-
-
-def fresh() -> None:
-    """Forget the signed-in user and the language kept on ``g`` between requests (the
-    ``app`` fixture keeps one app context)."""
-    g.pop("_login_user", None)
-    refresh()
-
-
-def sign_in(client, email: str) -> None:
-    fresh()
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    fresh()
 
 
 def events_of(series: Series) -> list[Event]:
@@ -48,19 +31,10 @@ def events_of(series: Series) -> list[Event]:
     )
 
 
-@pytest.fixture
-def world(app):
+def _programme(world: World) -> dict:
     first = today() + timedelta(days=1)
     bounds = (first, first + timedelta(days=200))
-    tartu = make_org("tartu", name="Tartu linn", name_en="Tartu city", name_ru="город Тарту")
-    parnu = make_org("parnu", name="Pärnu linn", name_en="Pärnu city")
-    elvl = make_org(
-        "elvl",
-        OrganisationKind.IMPLEMENTER,
-        name="Eesti Linnade ja Valdade Liit",
-        name_en="Association of Estonian Cities and Municipalities",
-    )
-    make_org("elva", OrganisationKind.KOV, name="Elva vald", ehak_code="0171", county_code="79")
+    tartu, parnu, elvl = (world.orgs[slug] for slug in ("tartu", "parnu", "elvl"))
     six_weeks = "FREQ=WEEKLY;COUNT=6"
     series = {
         "club": make_series(
@@ -155,12 +129,26 @@ def world(app):
     cancel_occurrence(club[1], "The room is being renovated")
     moved = club[2]
     move_occurrence(moved, moved.start + timedelta(hours=1), moved.end + timedelta(hours=1))
-    for email, role, org in [
-        ("coord@tartu.ee", Role.COORDINATOR, tartu),
-        ("viewer@elvl.ee", Role.VIEWER, None),
-    ]:
-        user = User(email=email, role=role, organisation=org)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-    db.session.commit()
     return series
+
+
+PUBLIC_SITE = Recipe(
+    orgs=(
+        org("tartu", name="Tartu linn", name_en="Tartu city", name_ru="город Тарту"),
+        org("parnu", name="Pärnu linn", name_en="Pärnu city"),
+        org(
+            "elvl",
+            OrganisationKind.IMPLEMENTER,
+            name="Eesti Linnade ja Valdade Liit",
+            name_en="Association of Estonian Cities and Municipalities",
+        ),
+        org("elva", OrganisationKind.KOV, name="Elva vald", ehak_code="0171", county_code="79"),
+    ),
+    people=staff("tartu", admin=False),
+    adds=_programme,
+)
+
+
+@pytest.fixture
+def world_recipe() -> Recipe:
+    return PUBLIC_SITE

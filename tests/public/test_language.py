@@ -3,7 +3,7 @@ remembered in a cookie; the API's ``lang`` is a filter and sets nothing."""
 
 from __future__ import annotations
 
-from tests.public.conftest import fresh
+from tests.support.people import fresh
 
 
 def _html_lang(response) -> str:

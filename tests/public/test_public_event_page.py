@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from tests.public.conftest import events_of, fresh, sign_in
+from tests.public.conftest import events_of
+from tests.support.people import fresh, signed_in
 
 
 def _get(client, url: str) -> str:
@@ -42,10 +43,10 @@ def test_the_page_shows_when_where_languages_organiser_and_calendar_links(world,
     assert '<span class="badge-lang" data-lang="en">English</span>' in page
     assert '<a href="mailto:klubi@tartu.ee" class="contact">' in page, "the organiser agreed"
     assert "A conversation club for everyone who wants to practise." in page
-    assert f'href="/events/{event.id}.ics"' in page
+    assert f'href="/events/{event.id}.ics?lang=en"' in page
     assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in page
     assert "https://outlook.live.com/calendar/0/deeplink/compose?" in page
-    assert "webcal://127.0.0.1:5000/feeds/org/tartu.ics" in page
+    assert "webcal://127.0.0.1:5000/feeds/org/tartu.ics?lang=en" in page
     others = page.split('id="others-heading"')[1]
     later = [e.id for e in events_of(world["club"])[1:]]
     assert [int(i) for i in re.findall(r'href="/events/(\d+)"', others)] == later
@@ -77,7 +78,7 @@ def test_an_online_event_links_its_meeting_and_internal_events_have_no_public_pa
     internal = events_of(world["internal"])[0]
     fresh()
     assert client.get(f"/events/{internal.id}").status_code == 404
-    sign_in(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     assert client.get(f"/events/{internal.id}").status_code == 200, "the workspace page"
     fresh()
     assert client.get(f"/events/{internal.id}?public=1").status_code == 404
@@ -162,9 +163,9 @@ def test_the_json_ld_cannot_close_its_script_element(world, client):
 def test_coordinators_get_posts_to_share_in_three_languages(world, client):
     event = events_of(world["club"])[0]
     assert "share-heading" not in _get(client, f"/events/{event.id}?lang=en")
-    sign_in(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee")
     assert "share-heading" not in _get(client, f"/events/{event.id}?lang=en")
-    sign_in(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee")
     for url in (f"/events/{event.id}?lang=en", f"/events/{event.id}?public=1&lang=en"):
         page = _get(client, url)
         posts = dict(

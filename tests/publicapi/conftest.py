@@ -51,11 +51,5 @@ def client(app):
 
 
 @pytest.fixture
-def plan_2024(runner):
-    result = runner.invoke(args=["plan", "load"])
-    assert result.exit_code == 0, result.output
-
-
-@pytest.fixture
 def openapi(client) -> OpenApi:
     return client.document()

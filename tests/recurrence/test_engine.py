@@ -17,21 +17,18 @@ from scheduler.recurrence import (
     validate,
 )
 from scheduler.recurrence.engine import LONGEST_HOLIDAY_MOVE_DAYS, holiday_calendar
+from tests.support.time import tallinn
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 
 
-def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=TALLINN)
-
-
 def series(rule: str | None = "FREQ=WEEKLY;BYDAY=TU", **fields) -> RecurrenceSpec:
-    fields.setdefault("start", local(2024, 1, 2, 18))
+    fields.setdefault("start", tallinn(2024, 1, 2, 18))
     fields.setdefault("duration", timedelta(minutes=90))
     return RecurrenceSpec(rule=rule, **fields)
 
 
-YEAR_2024 = (local(2024, 1, 1), local(2025, 1, 1))
+YEAR_2024 = (tallinn(2024, 1, 1), tallinn(2025, 1, 1))
 
 
 def starts(spec: RecurrenceSpec, first=YEAR_2024[0], last=YEAR_2024[1], **kw) -> list:
@@ -50,23 +47,23 @@ def is_real(moment: datetime) -> bool:
 
 
 def test_weekly_rule_gives_every_tuesday_of_the_window_in_order():
-    found = starts(series(), local(2024, 1, 1), local(2024, 2, 1))
-    assert found == [local(2024, 1, day, 18) for day in (2, 9, 16, 23, 30)]
+    found = starts(series(), tallinn(2024, 1, 1), tallinn(2024, 2, 1))
+    assert found == [tallinn(2024, 1, day, 18) for day in (2, 9, 16, 23, 30)]
 
 
 def test_window_includes_its_start_and_excludes_its_end():
-    found = starts(series(), local(2024, 1, 9, 18), local(2024, 1, 23, 18))
-    assert found == [local(2024, 1, 9, 18), local(2024, 1, 16, 18)]
+    found = starts(series(), tallinn(2024, 1, 9, 18), tallinn(2024, 1, 23, 18))
+    assert found == [tallinn(2024, 1, 9, 18), tallinn(2024, 1, 16, 18)]
 
 
 def test_window_bounds_in_another_zone_are_compared_as_instants():
-    found = starts(series(), datetime(2024, 1, 9, 16, tzinfo=UTC), local(2024, 1, 17))
-    assert found == [local(2024, 1, 9, 18), local(2024, 1, 16, 18)]
+    found = starts(series(), datetime(2024, 1, 9, 16, tzinfo=UTC), tallinn(2024, 1, 17))
+    assert found == [tallinn(2024, 1, 9, 18), tallinn(2024, 1, 16, 18)]
 
 
 def test_occurrence_end_is_start_plus_duration():
-    occurrence = expand(series(), local(2024, 1, 1), local(2024, 1, 3))[0]
-    assert occurrence.end == local(2024, 1, 2, 19, 30)
+    occurrence = expand(series(), tallinn(2024, 1, 1), tallinn(2024, 1, 3))[0]
+    assert occurrence.end == tallinn(2024, 1, 2, 19, 30)
     assert occurrence.original_start == occurrence.start
 
 
@@ -76,7 +73,7 @@ def test_limit_returns_the_earliest_occurrences():
 
 
 def test_rule_never_ending_is_bounded_by_the_window():
-    assert len(starts(series("FREQ=DAILY", start=local(2024, 1, 1, 18)))) == 366
+    assert len(starts(series("FREQ=DAILY", start=tallinn(2024, 1, 1, 18)))) == 366
 
 
 def test_rule_with_prefix_and_lower_case_is_accepted():
@@ -86,23 +83,23 @@ def test_rule_with_prefix_and_lower_case_is_accepted():
 def test_floating_until_is_local_time_in_the_series_zone():
     # dateutil itself refuses a floating UNTIL with an aware start
     found = starts(series("FREQ=WEEKLY;BYDAY=TU;UNTIL=20240430T180000"))
-    assert found[-1] == local(2024, 4, 30, 18)
+    assert found[-1] == tallinn(2024, 4, 30, 18)
 
 
 def test_utc_until_is_an_instant():
     until_last = series("FREQ=WEEKLY;BYDAY=TU;UNTIL=20240430T150000Z")
     until_before = series("FREQ=WEEKLY;BYDAY=TU;UNTIL=20240430T145959Z")
-    assert starts(until_last)[-1] == local(2024, 4, 30, 18)
-    assert starts(until_before)[-1] == local(2024, 4, 23, 18)
+    assert starts(until_last)[-1] == tallinn(2024, 4, 30, 18)
+    assert starts(until_before)[-1] == tallinn(2024, 4, 23, 18)
 
 
 def test_date_until_includes_that_whole_day():
-    assert starts(series("FREQ=WEEKLY;BYDAY=TU;UNTIL=20240430"))[-1] == local(2024, 4, 30, 18)
+    assert starts(series("FREQ=WEEKLY;BYDAY=TU;UNTIL=20240430"))[-1] == tallinn(2024, 4, 30, 18)
 
 
 def test_count_counts_rule_occurrences_and_exdates_do_not_refill_it():
-    spec = series("FREQ=WEEKLY;BYDAY=TU;COUNT=5", exdates=(local(2024, 1, 9, 18),))
-    assert starts(spec) == [local(2024, 1, day, 18) for day in (2, 16, 23, 30)]
+    spec = series("FREQ=WEEKLY;BYDAY=TU;COUNT=5", exdates=(tallinn(2024, 1, 9, 18),))
+    assert starts(spec) == [tallinn(2024, 1, day, 18) for day in (2, 16, 23, 30)]
 
 
 def test_rule_with_no_occurrences_at_all_gives_nothing():
@@ -121,15 +118,15 @@ def test_rule_with_no_occurrences_at_all_gives_nothing():
 )
 def test_rule_whose_parts_never_match_gives_nothing_and_returns(rule):
     # Timing belongs in bench/; here it is enough that the call returns at all.
-    spec = series(rule, start=local(2023, 1, 3, 18))
-    assert starts(spec, local(2023, 1, 1), local(2030, 1, 1)) == []
+    spec = series(rule, start=tallinn(2023, 1, 3, 18))
+    assert starts(spec, tallinn(2023, 1, 1), tallinn(2030, 1, 1)) == []
 
 
 def test_rare_rule_is_found_decades_ahead():
     spec = series("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO")
-    assert starts(spec, local(2024, 1, 1), local(2080, 1, 1)) == [
-        local(2044, 2, 29, 18),
-        local(2072, 2, 29, 18),
+    assert starts(spec, tallinn(2024, 1, 1), tallinn(2080, 1, 1)) == [
+        tallinn(2044, 2, 29, 18),
+        tallinn(2072, 2, 29, 18),
     ]
 
 
@@ -140,40 +137,42 @@ def test_rdates_are_merged_in_order_and_repeats_of_rule_dates_appear_once():
     spec = series(
         "FREQ=WEEKLY;BYDAY=TU;COUNT=3",
         rdates=(
-            local(2024, 1, 5, 12),
-            local(2024, 1, 9, 18),
+            tallinn(2024, 1, 5, 12),
+            tallinn(2024, 1, 9, 18),
             datetime(2024, 1, 20, 10, tzinfo=UTC),
         ),
     )
     assert starts(spec) == [
-        local(2024, 1, 2, 18),
-        local(2024, 1, 5, 12),
-        local(2024, 1, 9, 18),
-        local(2024, 1, 16, 18),
-        local(2024, 1, 20, 12),
+        tallinn(2024, 1, 2, 18),
+        tallinn(2024, 1, 5, 12),
+        tallinn(2024, 1, 9, 18),
+        tallinn(2024, 1, 16, 18),
+        tallinn(2024, 1, 20, 12),
     ]
 
 
 def test_series_without_rule_is_its_start_and_rdates():
-    spec = series(None, start=local(2024, 3, 14, 18), rdates=(local(2024, 9, 12, 18),))
-    assert starts(spec) == [local(2024, 3, 14, 18), local(2024, 9, 12, 18)]
+    spec = series(None, start=tallinn(2024, 3, 14, 18), rdates=(tallinn(2024, 9, 12, 18),))
+    assert starts(spec) == [tallinn(2024, 3, 14, 18), tallinn(2024, 9, 12, 18)]
 
 
 @pytest.mark.parametrize(
     "exdate",
     [
-        local(2024, 1, 9, 18),
+        tallinn(2024, 1, 9, 18),
         datetime(2024, 1, 9, 16, tzinfo=UTC),  # the same instant, written in UTC
         datetime(2024, 1, 9, 18),  # naive: wall-clock time in the series' zone
     ],
 )
 def test_exdate_removes_the_occurrence_it_names(exdate):
-    found = starts(series(exdates=(exdate,)), local(2024, 1, 1), local(2024, 1, 17))
-    assert found == [local(2024, 1, 2, 18), local(2024, 1, 16, 18)]
+    found = starts(series(exdates=(exdate,)), tallinn(2024, 1, 1), tallinn(2024, 1, 17))
+    assert found == [tallinn(2024, 1, 2, 18), tallinn(2024, 1, 16, 18)]
 
 
 def test_exdate_at_another_time_of_the_same_day_removes_nothing():
-    found = starts(series(exdates=(local(2024, 1, 9, 17),)), local(2024, 1, 1), local(2024, 1, 17))
+    found = starts(
+        series(exdates=(tallinn(2024, 1, 9, 17),)), tallinn(2024, 1, 1), tallinn(2024, 1, 17)
+    )
     assert len(found) == 3
 
 
@@ -181,8 +180,8 @@ def test_exdate_at_another_time_of_the_same_day_removes_nothing():
 
 
 def test_weekly_evening_stays_at_1800_local_across_spring_and_autumn_changes():
-    spring = expand(series(), local(2024, 3, 15), local(2024, 4, 15))
-    autumn = expand(series(), local(2024, 10, 15), local(2024, 11, 15))
+    spring = expand(series(), tallinn(2024, 3, 15), tallinn(2024, 4, 15))
+    autumn = expand(series(), tallinn(2024, 10, 15), tallinn(2024, 11, 15))
     for occurrence in spring + autumn:
         assert (occurrence.start.hour, occurrence.start.minute) == (18, 0)
         assert (occurrence.end.hour, occurrence.end.minute) == (19, 30)
@@ -193,8 +192,8 @@ def test_weekly_evening_stays_at_1800_local_across_spring_and_autumn_changes():
 
 
 def test_start_in_spring_gap_moves_forward_by_the_gap_then_keeps_its_wall_clock():
-    spec = series("FREQ=DAILY;COUNT=3", start=local(2024, 3, 31, 3, 30))
-    found = expand(spec, local(2024, 3, 1), local(2024, 5, 1))
+    spec = series("FREQ=DAILY;COUNT=3", start=tallinn(2024, 3, 31, 3, 30))
+    found = expand(spec, tallinn(2024, 3, 1), tallinn(2024, 5, 1))
     assert [(o.start.day, o.start.hour, o.start.minute) for o in found] == [
         (31, 4, 30),
         (1, 3, 30),
@@ -206,8 +205,8 @@ def test_start_in_spring_gap_moves_forward_by_the_gap_then_keeps_its_wall_clock(
 
 
 def test_occurrence_in_spring_gap_is_made_real():
-    spec = series("FREQ=WEEKLY;BYDAY=SU", start=local(2024, 3, 24, 3, 30))
-    found = expand(spec, local(2024, 3, 20), local(2024, 4, 10))
+    spec = series("FREQ=WEEKLY;BYDAY=SU", start=tallinn(2024, 3, 24, 3, 30))
+    found = expand(spec, tallinn(2024, 3, 20), tallinn(2024, 4, 10))
     assert [(o.start.day, o.start.hour, o.start.minute) for o in found] == [
         (24, 3, 30),
         (31, 4, 30),
@@ -219,37 +218,37 @@ def test_occurrence_in_spring_gap_is_made_real():
 def test_start_given_in_another_zone_object_keeps_its_wall_clock():
     uncached = ZoneInfo.no_cache("Europe/Tallinn")
     spec = series("FREQ=WEEKLY;BYDAY=SU", start=datetime(2024, 3, 31, 3, 30, tzinfo=uncached))
-    found = expand(spec, local(2024, 3, 1), local(2024, 4, 10))
+    found = expand(spec, tallinn(2024, 3, 1), tallinn(2024, 4, 10))
     assert [(o.start.hour, o.start.minute) for o in found] == [(4, 30), (3, 30)]
 
 
 def test_start_given_in_utc_is_read_as_the_instant_it_is():
     spec = series(start=datetime(2024, 1, 2, 16, tzinfo=UTC))
-    assert starts(spec, local(2024, 1, 1), local(2024, 1, 10)) == [
-        local(2024, 1, 2, 18),
-        local(2024, 1, 9, 18),
+    assert starts(spec, tallinn(2024, 1, 1), tallinn(2024, 1, 10)) == [
+        tallinn(2024, 1, 2, 18),
+        tallinn(2024, 1, 9, 18),
     ]
 
 
 def test_ambiguous_autumn_time_is_its_first_instant():
-    spec = series("FREQ=DAILY;COUNT=1", start=local(2024, 10, 27, 3, 30))
-    (occurrence,) = expand(spec, local(2024, 10, 1), local(2024, 11, 1))
+    spec = series("FREQ=DAILY;COUNT=1", start=tallinn(2024, 10, 27, 3, 30))
+    (occurrence,) = expand(spec, tallinn(2024, 10, 1), tallinn(2024, 11, 1))
     assert occurrence.start.utcoffset() == timedelta(hours=3)
     assert occurrence.start.fold == 0
 
 
 def test_end_falling_in_spring_gap_is_made_real():
     spec = series(
-        "FREQ=DAILY;COUNT=1", start=local(2024, 3, 31, 2, 30), duration=timedelta(hours=1)
+        "FREQ=DAILY;COUNT=1", start=tallinn(2024, 3, 31, 2, 30), duration=timedelta(hours=1)
     )
-    (occurrence,) = expand(spec, local(2024, 3, 1), local(2024, 4, 1))
+    (occurrence,) = expand(spec, tallinn(2024, 3, 1), tallinn(2024, 4, 1))
     assert (occurrence.end.hour, occurrence.end.minute) == (4, 30)
     assert is_real(occurrence.end)
 
 
 def test_end_is_start_plus_duration_in_wall_clock_terms_across_a_change():
-    spec = series("FREQ=DAILY;COUNT=1", start=local(2024, 10, 27, 1), duration=timedelta(hours=4))
-    (occurrence,) = expand(spec, local(2024, 10, 1), local(2024, 11, 1))
+    spec = series("FREQ=DAILY;COUNT=1", start=tallinn(2024, 10, 27, 1), duration=timedelta(hours=4))
+    (occurrence,) = expand(spec, tallinn(2024, 10, 1), tallinn(2024, 11, 1))
     assert occurrence.end.hour == 5
     elapsed = occurrence.end.astimezone(UTC) - occurrence.start.astimezone(UTC)
     assert elapsed == timedelta(hours=5)  # the hour from 03:00 to 04:00 happens twice
@@ -260,75 +259,75 @@ def test_end_is_start_plus_duration_in_wall_clock_terms_across_a_change():
 
 def test_pause_drops_occurrences_on_its_dates_inclusive():
     spec = series(pauses=(DateRange(date(2024, 7, 2), date(2024, 7, 16)),))
-    found = starts(spec, local(2024, 6, 20), local(2024, 7, 31))
-    assert found == [local(2024, 6, 25, 18), local(2024, 7, 23, 18), local(2024, 7, 30, 18)]
+    found = starts(spec, tallinn(2024, 6, 20), tallinn(2024, 7, 31))
+    assert found == [tallinn(2024, 6, 25, 18), tallinn(2024, 7, 23, 18), tallinn(2024, 7, 30, 18)]
 
 
 def test_overlapping_pauses_are_merged():
     pauses = (DateRange.parse("2024-02-01/2024-02-20"), DateRange.parse("2024-02-10/2024-03-10"))
-    found = starts(series(pauses=pauses), local(2024, 1, 25), local(2024, 3, 20))
-    assert found == [local(2024, 1, 30, 18), local(2024, 3, 12, 18), local(2024, 3, 19, 18)]
+    found = starts(series(pauses=pauses), tallinn(2024, 1, 25), tallinn(2024, 3, 20))
+    assert found == [tallinn(2024, 1, 30, 18), tallinn(2024, 3, 12, 18), tallinn(2024, 3, 19, 18)]
 
 
 def test_bounds_drop_occurrences_outside_the_timeframe_inclusive():
     spec = series(bounds=DateRange(date(2024, 1, 9), date(2024, 1, 23)))
-    assert starts(spec) == [local(2024, 1, day, 18) for day in (9, 16, 23)]
+    assert starts(spec) == [tallinn(2024, 1, day, 18) for day in (9, 16, 23)]
 
 
 def test_holiday_keep_leaves_occurrence_on_christmas_eve():
-    found = starts(series(holidays="keep"), local(2024, 12, 20), local(2025, 1, 1))
-    assert found == [local(2024, 12, 24, 18), local(2024, 12, 31, 18)]
+    found = starts(series(holidays="keep"), tallinn(2024, 12, 20), tallinn(2025, 1, 1))
+    assert found == [tallinn(2024, 12, 24, 18), tallinn(2024, 12, 31, 18)]
 
 
 def test_holiday_skip_drops_occurrences_on_public_holidays():
-    found = starts(series(holidays="skip"), local(2024, 8, 1), local(2025, 1, 1))
-    assert local(2024, 8, 20, 18) not in found  # Independence Restoration Day
-    assert local(2024, 12, 24, 18) not in found  # Christmas Eve
-    assert local(2024, 12, 31, 18) in found and local(2024, 8, 27, 18) in found
+    found = starts(series(holidays="skip"), tallinn(2024, 8, 1), tallinn(2025, 1, 1))
+    assert tallinn(2024, 8, 20, 18) not in found  # Independence Restoration Day
+    assert tallinn(2024, 12, 24, 18) not in found  # Christmas Eve
+    assert tallinn(2024, 12, 31, 18) in found and tallinn(2024, 8, 27, 18) in found
 
 
 def test_holiday_next_moves_to_next_working_day_at_the_same_time():
-    found = expand(series(holidays="next"), local(2024, 12, 20), local(2025, 1, 1))
+    found = expand(series(holidays="next"), tallinn(2024, 12, 20), tallinn(2025, 1, 1))
     assert [(o.original_start, o.start, o.end) for o in found] == [
-        (local(2024, 12, 24, 18), local(2024, 12, 27, 18), local(2024, 12, 27, 19, 30)),
-        (local(2024, 12, 31, 18), local(2024, 12, 31, 18), local(2024, 12, 31, 19, 30)),
+        (tallinn(2024, 12, 24, 18), tallinn(2024, 12, 27, 18), tallinn(2024, 12, 27, 19, 30)),
+        (tallinn(2024, 12, 31, 18), tallinn(2024, 12, 31, 18), tallinn(2024, 12, 31, 19, 30)),
     ]
 
 
 def test_holiday_next_skips_weekends():
-    spec = series("FREQ=MONTHLY;BYMONTHDAY=23", start=local(2024, 6, 23, 10), holidays="next")
-    (occurrence,) = expand(spec, local(2024, 6, 1), local(2024, 7, 1))
+    spec = series("FREQ=MONTHLY;BYMONTHDAY=23", start=tallinn(2024, 6, 23, 10), holidays="next")
+    (occurrence,) = expand(spec, tallinn(2024, 6, 1), tallinn(2024, 7, 1))
     # Sunday 23 June is Victory Day, Monday 24 June Midsummer Day
-    assert occurrence.start == local(2024, 6, 25, 10)
+    assert occurrence.start == tallinn(2024, 6, 25, 10)
 
 
 def test_holiday_next_brings_in_an_occurrence_from_before_the_window():
-    found = expand(series(holidays="next"), local(2024, 12, 27), local(2024, 12, 28))
-    assert [o.original_start for o in found] == [local(2024, 12, 24, 18)]
+    found = expand(series(holidays="next"), tallinn(2024, 12, 27), tallinn(2024, 12, 28))
+    assert [o.original_start for o in found] == [tallinn(2024, 12, 24, 18)]
 
 
 def test_holiday_next_leaves_out_an_occurrence_moved_past_the_window():
-    assert starts(series(holidays="next"), local(2024, 12, 20), local(2024, 12, 27)) == []
+    assert starts(series(holidays="next"), tallinn(2024, 12, 20), tallinn(2024, 12, 27)) == []
 
 
 def test_holiday_move_into_a_pause_or_out_of_bounds_drops_the_occurrence():
     into_pause = series(holidays="next", pauses=(DateRange.parse("2024-12-27/2024-12-29"),))
     out_of_bounds = series(holidays="next", bounds=DateRange.parse("2024-01-01/2024-12-26"))
-    assert starts(into_pause, local(2024, 12, 20)) == [local(2024, 12, 31, 18)]
-    assert starts(out_of_bounds, local(2024, 12, 20)) == []
+    assert starts(into_pause, tallinn(2024, 12, 20)) == [tallinn(2024, 12, 31, 18)]
+    assert starts(out_of_bounds, tallinn(2024, 12, 20)) == []
 
 
 def test_holiday_move_never_lands_on_another_occurrence():
-    spec = series("FREQ=DAILY", start=local(2024, 12, 20, 18), holidays="next")
-    found = expand(spec, local(2024, 12, 20), local(2024, 12, 30))
+    spec = series("FREQ=DAILY", start=tallinn(2024, 12, 20, 18), holidays="next")
+    found = expand(spec, tallinn(2024, 12, 20), tallinn(2024, 12, 30))
     assert [o.start.day for o in found] == [20, 21, 22, 23, 27, 28, 29]
     assert found[4].original_start == found[4].start  # 27 December keeps its own occurrence
 
 
 def test_holiday_next_with_limit_returns_earliest_starts():
-    spec = series("FREQ=DAILY", start=local(2024, 12, 20, 18), holidays="next")
-    everything = expand(spec, local(2024, 12, 20), local(2025, 1, 10))
-    assert expand(spec, local(2024, 12, 20), local(2025, 1, 10), limit=6) == everything[:6]
+    spec = series("FREQ=DAILY", start=tallinn(2024, 12, 20, 18), holidays="next")
+    everything = expand(spec, tallinn(2024, 12, 20), tallinn(2025, 1, 10))
+    assert expand(spec, tallinn(2024, 12, 20), tallinn(2025, 1, 10), limit=6) == everything[:6]
 
 
 def test_holiday_calendar_has_estonian_public_holidays():
@@ -404,7 +403,7 @@ def test_invalid_series_is_refused_with_the_offending_field(fields, message):
     with pytest.raises(RuleError, match=message):
         validate(series(**fields))
     with pytest.raises(RuleError, match=message):
-        expand(series(**fields), local(2024, 1, 1), local(2025, 1, 1))
+        expand(series(**fields), tallinn(2024, 1, 1), tallinn(2025, 1, 1))
 
 
 def test_rule_error_is_a_value_error():
@@ -414,7 +413,7 @@ def test_rule_error_is_a_value_error():
 
 def test_naive_window_is_refused():
     with pytest.raises(ValueError, match="window_start must be an aware datetime"):
-        expand(series(), datetime(2024, 1, 1), local(2025, 1, 1))
+        expand(series(), datetime(2024, 1, 1), tallinn(2025, 1, 1))
 
 
 @pytest.mark.parametrize(

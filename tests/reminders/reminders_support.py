@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scheduler.core.time import zone
+import pytest
+
 from scheduler.events import signals
 from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db, mail
-
-
-def tallinn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=zone("Europe/Tallinn"))
 
 
 def make_event(series, start: datetime, minutes: int = 90) -> Event:
@@ -33,3 +30,15 @@ def make_event(series, start: datetime, minutes: int = 90) -> Event:
 def use_smtp(app, port: int) -> None:
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False)
     mail.init_app(app)  # Flask-Mail reads its settings when initialised
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port, which the app sends through;
+    import it into a test module or conftest to use it."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    use_smtp(app, sink.port)
+    yield sink
+    sink.stop()

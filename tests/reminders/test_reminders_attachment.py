@@ -6,13 +6,14 @@ import re
 
 import icalendar
 from factories import make_series
-from reminders_support import make_event, tallinn
+from reminders_support import make_event
 from smtp_sink import SmtpSink
 
 from scheduler.events.service import cancel_occurrence
 from scheduler.extensions import db
 from scheduler.reminders.dispatch import dispatch_due
 from scheduler.reminders.planning import planning_as_of
+from tests.support.time import tallinn
 
 YEAR_2024 = {"from": "2024-01-01", "to": "2025-01-01"}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from factories import make_org, make_series
-from reminders_support import make_event, tallinn
+from reminders_support import make_event
 
 from scheduler.accounts.models import Role, User
 from scheduler.extensions import db
 from scheduler.reminders.digest import plan_weekly_digests
 from scheduler.reminders.dispatch import dispatch_due
+from tests.support.time import tallinn
 
 MONDAY_8 = tallinn(2024, 3, 11, 8)
 
@@ -88,3 +89,27 @@ def test_failed_reminders_can_be_queued_again(smtp_app, smtp, runner):
     assert "queued 1" in runner.invoke(args=["reminders", "retry", "--all-failed"]).output
     assert dispatch_due(tallinn(2024, 3, 5, 10)).sent == 1
     assert len(smtp.received) == 1
+
+
+def test_a_digest_lists_only_what_its_recipient_may_see_when_it_is_sent(smtp_app, smtp):
+    tartu = make_org("tartu")
+    make_event(make_series("t", org=tartu, title="Tartu klubi"), tallinn(2024, 3, 12, 18))
+    internal = make_series("i", org=tartu, title="Ametite võrgustik", is_public=False)
+    make_event(internal, tallinn(2024, 3, 13, 9))
+    coordinator = User(
+        email="coord@tartu.ee", role=Role.COORDINATOR, organisation=tartu, locale="en"
+    )
+    db.session.add(coordinator)
+    db.session.commit()
+    assert plan_weekly_digests(MONDAY_8) == 1
+
+    coordinator.role = Role.ORGANISER  # rights reduced between planning and sending
+    db.session.commit()
+    dispatch_due(MONDAY_8)
+
+    (digest,) = [
+        r.message.get_body(("plain",)).get_content()
+        for r in smtp.received
+        if "week" in r.message["Subject"]
+    ]
+    assert "Tartu klubi" in digest and "Ametite võrgustik" not in digest

@@ -8,15 +8,16 @@ from email import message_from_bytes
 
 from factories import make_org, make_series
 from flask import g
-from reminders_support import make_event, tallinn, use_smtp
+from reminders_support import make_event, use_smtp
 from smtp_sink import SmtpSink, free_port
 from sqlalchemy import select
 
 from scheduler.accounts.models import Role, User
 from scheduler.extensions import db
+from scheduler.mail.models import Reminder
 from scheduler.reminders.dispatch import dispatch_due
-from scheduler.reminders.models import Reminder
 from scheduler.reminders.optouts import set_opt_out
+from tests.support.time import tallinn
 
 
 def rows(**where) -> list[Reminder]:

@@ -11,12 +11,13 @@ import pytest
 import sqlalchemy as sa
 from factories import make_org, make_series
 from flask import g, has_request_context, request
-from reminders_support import make_event, tallinn
+from reminders_support import make_event
 
 from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db
 from scheduler.organisations.models import OrganisationKind
 from scheduler.reminders.tokens import followup_token
+from tests.support.time import tallinn
 
 
 @pytest.fixture

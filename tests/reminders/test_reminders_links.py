@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from factories import make_org, make_series
-from reminders_support import make_event, tallinn
+from reminders_support import make_event
 
 from scheduler.events.models import EventStatus
 from scheduler.events.service import move_occurrence
@@ -18,6 +18,7 @@ from scheduler.organisations.models import OrganisationKind
 from scheduler.reminders.dispatch import dispatch_due
 from scheduler.reminders.models import ReminderOptOut
 from scheduler.reminders.tokens import followup_token, opt_out_token
+from tests.support.time import tallinn
 
 
 def sent_links(app) -> dict[str, str]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from factories import make_series
-from reminders_support import make_event, tallinn
+from reminders_support import make_event
 from sqlalchemy import select
 
 from scheduler.events.service import cancel_occurrence, move_occurrence, restore_occurrence
 from scheduler.extensions import db
+from scheduler.mail.models import Reminder
 from scheduler.reminders.dispatch import dispatch_due
-from scheduler.reminders.models import Reminder
 from scheduler.reminders.planning import planning_as_of
+from tests.support.time import tallinn
 
 
 def outbox(event=None) -> list[tuple[str, str, str, str]]:

@@ -18,25 +18,22 @@ from scheduler.reminders.policy import (
     plan_reminders,
     skip_reason,
 )
+from tests.support.time import tallinn
 
 TALLINN = "Europe/Tallinn"
 
 
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=zone(TALLINN))
-
-
 def test_before_reminders_fall_at_nine_local_time_n_days_before_across_dst():
     # 2024-03-31 is the switch to summer time in Tallinn: 09:00 is 07:00Z before, 06:00Z after
-    start = local(2024, 4, 2, 18, 0)
-    assert before_due(start, 7, 9, TALLINN) == local(2024, 3, 26, 9, 0)
-    assert before_due(start, 1, 9, TALLINN) == local(2024, 4, 1, 9, 0)
+    start = tallinn(2024, 4, 2, 18, 0)
+    assert before_due(start, 7, 9, TALLINN) == tallinn(2024, 3, 26, 9, 0)
+    assert before_due(start, 1, 9, TALLINN) == tallinn(2024, 4, 1, 9, 0)
     assert before_due(start, 7, 9, TALLINN).astimezone(UTC).hour == 7
     assert before_due(start, 1, 9, TALLINN).astimezone(UTC).hour == 6
 
 
 def test_default_policy_plans_two_reminders_and_a_follow_up_per_organiser():
-    start = local(2024, 3, 5, 18, 0)
+    start = tallinn(2024, 3, 5, 18, 0)
     planned = plan_reminders(
         start,
         start + timedelta(hours=2),
@@ -52,23 +49,25 @@ def test_default_policy_plans_two_reminders_and_a_follow_up_per_organiser():
         ("before", "1d", "b@x.ee"),
         ("followup", "after", "b@x.ee"),
     ]
-    assert planned[2].due == local(2024, 3, 5, 22, 0)
+    assert planned[2].due == tallinn(2024, 3, 5, 22, 0)
 
 
 def test_series_override_changes_offsets_hour_and_follow_up():
     policy = ReminderPolicy().overridden_by({"offsets_days": [3, 0], "hour": 8, "followup": False})
-    start = local(2024, 3, 5, 18, 0)
+    start = tallinn(2024, 3, 5, 18, 0)
     planned = plan_reminders(start, start, TALLINN, ["a@x.ee"], policy)
     assert [(p.slot, p.due) for p in planned] == [
-        ("3d", local(2024, 3, 2, 8)),
-        ("0d", local(2024, 3, 5, 8)),
+        ("3d", tallinn(2024, 3, 2, 8)),
+        ("0d", tallinn(2024, 3, 5, 8)),
     ]
 
 
 def test_a_same_day_reminder_after_the_start_is_not_planned():
     policy = ReminderPolicy(offsets_days=(0,), hour=9, followup=False)
     assert (
-        plan_reminders(local(2024, 3, 5, 8, 0), local(2024, 3, 5, 9), TALLINN, ["a@x.ee"], policy)
+        plan_reminders(
+            tallinn(2024, 3, 5, 8, 0), tallinn(2024, 3, 5, 9), TALLINN, ["a@x.ee"], policy
+        )
         == []
     )
 
@@ -76,7 +75,9 @@ def test_a_same_day_reminder_after_the_start_is_not_planned():
 def test_disabled_policy_plans_nothing():
     policy = ReminderPolicy().overridden_by({"enabled": False})
     assert (
-        plan_reminders(local(2024, 3, 5, 18), local(2024, 3, 5, 19), TALLINN, ["a@x.ee"], policy)
+        plan_reminders(
+            tallinn(2024, 3, 5, 18), tallinn(2024, 3, 5, 19), TALLINN, ["a@x.ee"], policy
+        )
         == []
     )
 

@@ -10,11 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 from factories import make_series
-from reminders_support import make_event, tallinn
+from reminders_support import make_event
 from sqlalchemy import select
 
 from scheduler.extensions import db
-from scheduler.reminders.models import Reminder
+from scheduler.mail.models import Reminder
+from tests.support.time import tallinn
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -109,12 +110,12 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing_and_repeats_only_the_unconf
     state = outbox_state()
     assert state[("sent", 1)] == 11 and state[("sending", 1)] >= 1
 
-    # Restarted before the lease ends: claimed rows are left alone.
-    finish(dispatcher(app, smtp.port, "2024-03-08T12:01"))
+    # Restarted before the lease (DISPATCH_LEASE_SECONDS, 30) ends: claimed rows are left alone.
+    finish(dispatcher(app, smtp.port, "2024-03-08T12:00:10"))
     assert outbox_state()[("sending", 1)] == state[("sending", 1)]
 
-    # After the lease (5 minutes) they are taken again, with the same Message-ID.
-    finish(dispatcher(app, smtp.port, "2024-03-08T12:06"))
+    # Once it has ended (nobody renews it) they are taken again, with the same Message-ID.
+    finish(dispatcher(app, smtp.port, "2024-03-08T12:01"))
     received = Counter(smtp.message_ids())
     duplicates = {mid: n - 1 for mid, n in received.items() if n > 1}
     print(

@@ -7,13 +7,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from reminders_support import tallinn
 from sqlalchemy import select
 
 from scheduler.events.models import Event, EventStatus
 from scheduler.extensions import db
+from scheduler.mail.models import Reminder
 from scheduler.reminders.dispatch import dispatch_due
-from scheduler.reminders.models import Reminder
+from tests.support.time import tallinn
 
 FIRST_TICK = tallinn(2023, 12, 31)  # the plan is loaded "as of" the last day of 2023
 LAST_DAY = tallinn(2025, 1, 20)

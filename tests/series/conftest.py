@@ -1,5 +1,5 @@
 """A small world for the series editor: Tartu and Tallinn with a coordinator each, an admin,
-an activity of the plan, and a signed-in client helper."""
+a viewer (all reading English) and an activity of the plan."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.accounts.models import Role, User
 from scheduler.core.time import utcnow, zone
 from scheduler.extensions import db
-from scheduler.organisations.models import OrganisationKind
 from scheduler.plans.models import Activity
-from tests.factories import make_org
-
-PASSWORD = "secret-pass"
+from tests.support.world import Recipe, World, org, staff
 
 
 def today() -> date:
@@ -26,38 +22,30 @@ def next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
 
 
-@pytest.fixture
-def world(app):
-    tartu = make_org("tartu", OrganisationKind.PARTNER, name="Tartu linn", name_en="City of Tartu")
-    tallinn = make_org("tallinn", OrganisationKind.PARTNER, name="Tallinna linn")
+def _activity(world: World) -> dict:
     activity = Activity(
         code="2.1",
         title="Keeleklubid",
         title_en="Language clubs",
-        organisation=tartu,
+        organisation=world.orgs["tartu"],
         timeframe_start=date(2023, 1, 1),
         timeframe_end=date(2029, 12, 31),
     )
     db.session.add(activity)
-    users = {}
-    for email, role, org in [
-        ("admin@elvl.ee", Role.ADMIN, None),
-        ("coord@tartu.ee", Role.COORDINATOR, tartu),
-        ("coord@tallinn.ee", Role.COORDINATOR, tallinn),
-        ("viewer@elvl.ee", Role.VIEWER, None),
-    ]:
-        user = User(email=email, role=role, organisation=org, locale="en")
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        users[email] = user
-    db.session.commit()
-    return {"tartu": tartu, "tallinn": tallinn, "activity": activity, "users": users}
+    return {"activity": activity}
 
 
-def login(client, email: str) -> None:
-    from tests.accounts.conftest import fresh
+SERIES_EDITOR = Recipe(
+    orgs=(
+        org("tartu", name="Tartu linn", name_en="City of Tartu"),
+        org("tallinn", name="Tallinna linn"),
+    ),
+    people=staff("tartu", "tallinn"),
+    adds=_activity,
+    locale="en",
+)
 
-    fresh()
-    response = client.post("/account/login?lang=en", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.data[:500]
-    fresh()
+
+@pytest.fixture
+def world_recipe() -> Recipe:
+    return SERIES_EDITOR

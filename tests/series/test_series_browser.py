@@ -16,8 +16,9 @@ from scheduler.events.models import Event, EventStatus, Series
 from scheduler.extensions import db
 from tests.accessibility import assert_accessible
 from tests.factories import expand, make_series
-from tests.series.conftest import PASSWORD, next_weekday, today
+from tests.series.conftest import next_weekday, today
 from tests.series.test_series_web import RAW, _club_with_history, events_of
+from tests.support.people import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +28,6 @@ CLUB_KEY = "tartu-eesti-keele-klubi"
 @pytest.fixture
 def site(world, live_server):
     return live_server
-
-
-def sign_in(page, site: str, email: str = "coord@tartu.ee") -> None:
-    page.goto(f"{site}/account/login?lang=en")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def pause_year() -> int:
@@ -87,7 +80,7 @@ def create_club(page, site: str) -> date:
 
 
 def test_1_a_coordinator_creates_a_weekly_club_with_a_summer_pause_from_the_preview(site, page):
-    sign_in(page, site)
+    sign_in_page(page, site, "coord@tartu.ee")
     start = create_club(page, site)
     series = db.session.scalars(select(Series)).one()
     db.session.refresh(series)
@@ -106,7 +99,7 @@ def test_1b_without_javascript_the_preview_button_shows_the_same_preview(site, b
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
     try:
-        sign_in(page, site)
+        sign_in_page(page, site, "coord@tartu.ee")
         page.goto(f"{site}/series/new?lang=en")
         fill_club(page, next_weekday(today(), 1))
         page.get_by_role("button", name="Preview").click()
@@ -119,7 +112,7 @@ def test_1b_without_javascript_the_preview_button_shows_the_same_preview(site, b
 
 
 def test_2_the_club_appears_in_the_month_view_the_feed_and_the_outbox(site, page):
-    sign_in(page, site)
+    sign_in_page(page, site, "coord@tartu.ee")
     start = create_club(page, site)
     page.goto(f"{site}/?view=month&date={start.isoformat()}&lang=en")
     assert page.locator(f"li[data-series='{CLUB_KEY}']").count() >= 1
@@ -145,7 +138,7 @@ def test_3_this_and_following_keeps_past_outcomes_and_a_hand_moved_event(site, p
     club, past, future = _club_with_history(world)
     held_before = [(e.id, e.status, e.attendance) for e in past[:2]]
     moved, split_from = future[3], future[2]
-    sign_in(page, site)
+    sign_in_page(page, site, "coord@tartu.ee")
     before = feed_instants(page, site)
     page.goto(f"{site}/series/{club.id}/edit?lang=en")
     page.get_by_label("Starts at", exact=True).fill("19:00")
@@ -188,7 +181,7 @@ def test_4_a_clash_with_another_organisations_event_is_shown_before_saving(site,
     )
     expand(talk)
     db.session.commit()
-    sign_in(page, site)
+    sign_in_page(page, site, "coord@tartu.ee")
     page.goto(f"{site}/series/new?lang=en")
     fill_club(page, start)
     clash = page.locator("#preview-body li.clash")
@@ -203,7 +196,7 @@ def test_6_a_raw_rrule_survives_an_edit_of_the_title(site, page, world):
     series = make_series("tartu-raw", org=world["tartu"], rule=RAW, bounds=None)
     expand(series)
     db.session.commit()
-    sign_in(page, site)
+    sign_in_page(page, site, "coord@tartu.ee")
     page.goto(f"{site}/series/{series.id}/edit?lang=en")
     assert page.get_by_label("RRULE text", exact=True).first.is_checked()
     assert page.locator("input[name=raw_rule]").input_value() == RAW
@@ -227,7 +220,7 @@ def test_the_editor_is_accessible_in_every_language_and_fits_a_phone(site, brows
     context = browser.new_context(viewport={"width": 360, "height": 800}, locale="en-GB")
     page = context.new_page()
     try:
-        sign_in(page, site)
+        sign_in_page(page, site, "coord@tartu.ee")
         page.goto(f"{site}/series/{club.id}/edit?lang={lang}")
         page.locator("#preview-body ol.timeline").wait_for(timeout=10_000)
         assert_accessible(page, label=f"series editor ({lang})")

@@ -24,17 +24,14 @@ from scheduler.series.definition import (
     split_dates,
     split_rules,
 )
+from tests.support.time import tallinn
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 
 
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=TALLINN)
-
-
 def weekly_club(**changes) -> RecurrenceSpec:
     values = dict(
-        start=local(2025, 1, 7, 18, 0),
+        start=tallinn(2025, 1, 7, 18, 0),
         duration=timedelta(minutes=90),
         rule="FREQ=WEEKLY;BYDAY=TU",
         pauses=(DateRange(date(2025, 7, 1), date(2025, 8, 31)),),
@@ -110,7 +107,7 @@ def test_controls_read_back_from_the_rule_they_make(
 
 
 def test_preview_lists_the_next_events_and_marks_holidays_and_paused_months():
-    spec = weekly_club(start=local(2025, 6, 10, 18, 0))
+    spec = weekly_club(start=tallinn(2025, 6, 10, 18, 0))
     preview = build_preview(PreviewRequest(spec=spec, today=date(2025, 6, 1), shown=3), [])
     assert [(item.kind, item.day) for item in preview.timeline] == [
         ("occurrence", date(2025, 6, 10)),
@@ -139,31 +136,31 @@ def test_preview_counts_events_per_plan_year_in_the_plans_period():
 
 
 def test_a_clash_is_the_same_place_or_a_shared_organiser_at_an_overlapping_time():
-    spec = weekly_club(start=local(2025, 3, 4, 18, 0), pauses=())
+    spec = weekly_club(start=tallinn(2025, 3, 4, 18, 0), pauses=())
     at_library = Booking(
-        start=local(2025, 3, 4, 19, 0),
-        end=local(2025, 3, 4, 20, 0),
+        start=tallinn(2025, 3, 4, 19, 0),
+        end=tallinn(2025, 3, 4, 20, 0),
         title="Book club",
         organisation="Tallinna linn",
         location="  Tartu  raamatukogu ",
     )
     elsewhere = Booking(
-        start=local(2025, 3, 11, 18, 0),
-        end=local(2025, 3, 11, 19, 0),
+        start=tallinn(2025, 3, 11, 18, 0),
+        end=tallinn(2025, 3, 11, 19, 0),
         title="Walk",
         organisation="Tallinna linn",
         location="Park",
     )
     shared = Booking(
-        start=local(2025, 3, 18, 17, 0),
-        end=local(2025, 3, 18, 18, 1),
+        start=tallinn(2025, 3, 18, 17, 0),
+        end=tallinn(2025, 3, 18, 18, 1),
         title="Training",
         organisation="ELVL",
         organisers=("Mari@Tartu.ee",),
     )
     just_before = Booking(
-        start=local(2025, 3, 25, 17, 0),
-        end=local(2025, 3, 25, 18, 0),
+        start=tallinn(2025, 3, 25, 17, 0),
+        end=tallinn(2025, 3, 25, 18, 0),
         title="Earlier",
         organisation="ELVL",
         location="Tartu Raamatukogu",
@@ -204,9 +201,9 @@ def _starts(spec: RecurrenceSpec, first: datetime, last: datetime) -> list[datet
 def test_an_unchanged_rule_split_anywhere_gives_the_same_events_as_before(split_week, count, byday):
     rule = f"FREQ=WEEKLY;BYDAY={byday}" + (f";COUNT={count}" if count else "")
     old = weekly_club(rule=rule, bounds=None, pauses=(), holidays="keep")
-    split_at = local(2025, 1, 7) + timedelta(weeks=split_week)
+    split_at = tallinn(2025, 1, 7) + timedelta(weeks=split_week)
     rules = split_rules(old, rule, split_at)
-    first, last = local(2025, 1, 1), local(2026, 6, 1)
+    first, last = tallinn(2025, 1, 1), tallinn(2026, 6, 1)
     before = RecurrenceSpec(start=old.start, duration=old.duration, rule=rules.old_rule)
     after = (
         _starts(
@@ -230,5 +227,5 @@ def test_dates_split_at_the_day_and_the_new_series_leaves_out_days_the_old_one_k
         ["2025-03-01T10:00"],
         ["2025-03-10T10:00"],
     )
-    later = weekly_club(start=local(2025, 10, 7, 19, 0))
+    later = weekly_club(start=tallinn(2025, 10, 7, 19, 0))
     assert exdates_on_days(later, [date(2025, 10, 14), date(2025, 10, 15)]) == ["2025-10-14T19:00"]

@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event, EventStatus, Series
 from scheduler.events.service import cancel_occurrence, move_occurrence, record_outcome
+from scheduler.events.uids import event_uid
 from scheduler.extensions import db
 from scheduler.history.models import ChangeRecord
-from scheduler.reminders.models import Reminder
-from tests.accounts.conftest import fresh
+from scheduler.mail.models import Reminder
 from tests.factories import expand, make_series
-from tests.series.conftest import login, next_weekday, today
+from tests.series.conftest import next_weekday, today
+from tests.support.people import fresh, signed_in
 
 RAW = "FREQ=MONTHLY;BYDAY=TU,TH;BYSETPOS=-1;BYMONTH=1,2,3,10,11,12"
 
@@ -98,12 +99,12 @@ def local_day(event: Event) -> date:
 
 def test_the_editor_is_for_coordinators_and_admins_only(client, world):
     assert client.get("/series/new").status_code == 302  # sign in first
-    login(client, "viewer@elvl.ee")
+    signed_in(client, "viewer@elvl.ee", query="?lang=en")
     assert client.get("/series/new").status_code == 403
     assert client.get("/series/preview").status_code == 403
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     assert client.get("/series/new").status_code == 200
-    login(client, "admin@elvl.ee")
+    signed_in(client, "admin@elvl.ee", query="?lang=en")
     assert client.get("/series/new").status_code == 200
 
 
@@ -111,19 +112,19 @@ def test_a_coordinator_of_another_organisation_gets_403_or_404(client, world):
     public = make_series("tartu-public", org=world["tartu"], bounds=None)
     internal = make_series("tartu-internal", org=world["tartu"], is_public=False, bounds=None)
     db.session.commit()
-    login(client, "coord@tallinn.ee")
+    signed_in(client, "coord@tallinn.ee", query="?lang=en")
     assert client.get(f"/series/{public.id}/edit").status_code == 403
     assert client.post(f"/series/{public.id}/edit", data=edit_form(public)).status_code == 403
     assert client.post(f"/series/{public.id}/withdraw").status_code == 403
     assert client.get(f"/series/{internal.id}/edit").status_code == 404
     assert client.get("/series/99999/edit").status_code == 404
     assert client.get(f"/series/preview?series={public.id}").status_code == 403
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     assert client.get(f"/series/{internal.id}/edit").status_code == 200
 
 
 def test_a_coordinator_cannot_create_a_series_for_another_organisation(client, world):
-    login(client, "coord@tallinn.ee")
+    signed_in(client, "coord@tallinn.ee", query="?lang=en")
     response = client.post("/series/new", data=form(world))
     assert response.status_code == 422
     assert db.session.scalar(select(Series.id)) is None
@@ -135,7 +136,7 @@ def test_a_coordinator_cannot_create_a_series_for_another_organisation(client, w
 
 
 def test_a_coordinator_creates_a_weekly_club_with_a_summer_pause(client, world):
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post("/series/new?lang=en", data=form(world))
     assert response.status_code == 200, response.data[:2000]
     series = db.session.scalars(select(Series)).one()
@@ -165,7 +166,7 @@ def test_a_coordinator_creates_a_weekly_club_with_a_summer_pause(client, world):
 
 
 def test_a_form_with_errors_is_shown_again_with_them(client, world):
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(
         "/series/new?lang=en", data=form(world, rule_kind="raw", raw_rule="FREQ=SOMETIMES")
     )
@@ -181,7 +182,7 @@ def test_a_raw_rule_survives_an_edit_of_the_title_byte_for_byte(client, world):
     series = make_series("tartu-raw", org=world["tartu"], rule=RAW, bounds=None)
     expand(series)
     db.session.commit()
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     page = client.get(f"/series/{series.id}/edit?lang=en").data.decode()
     assert RAW in page
     data = edit_form(series, title="Uus pealkiri")
@@ -196,7 +197,7 @@ def test_saving_unchanged_controls_keeps_the_stored_rule_text(client, world):
     stored = "BYDAY=TU;FREQ=WEEKLY;INTERVAL=1"
     series = make_series("tartu-order", org=world["tartu"], rule=stored, bounds=None)
     db.session.commit()
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     data = edit_form(series, description="Uus kirjeldus")
     assert data["rule_kind"] == "weekly"
     assert client.post(f"/series/{series.id}/edit", data=data).status_code == 200
@@ -217,7 +218,7 @@ def _reapplied(page: str) -> dict:
 def test_a_stale_form_gets_the_conflict_page_and_saves_nothing(client, world):
     series = make_series("tartu-stale", org=world["tartu"], bounds=None)
     db.session.commit()
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     mine = edit_form(series, title="Minu pealkiri")
     theirs = edit_form(series, title="Nende pealkiri")
     assert mine["version"] == "1"
@@ -246,7 +247,7 @@ def test_a_stale_form_gets_the_conflict_page_and_saves_nothing(client, world):
 def test_the_conflict_page_reapplies_your_version_over_the_saved_one(client, world):
     series = make_series("tartu-stale", org=world["tartu"], bounds=None)
     db.session.commit()
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     mine = edit_form(series, title="Minu pealkiri")
     theirs = edit_form(series, title="Nende pealkiri", location="Narva")
     client.post(f"/series/{series.id}/edit", data={**theirs, "scope": "all"})
@@ -285,7 +286,7 @@ def _club_with_history(world):
 
 def test_changing_the_time_asks_which_events_it_applies_to(client, world):
     club, _past, future = _club_with_history(world)
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(
         f"/series/{club.id}/edit?lang=en", data=edit_form(club, start_time="19:00")
     )
@@ -298,8 +299,9 @@ def test_changing_the_time_asks_which_events_it_applies_to(client, world):
 def test_this_and_following_splits_the_series_and_keeps_what_was_done_by_hand(client, world):
     club, past, future = _club_with_history(world)
     before = {(e.id, e.start, e.status, e.attendance) for e in events_of(club)}
+    uids_before = {e.id: event_uid(e) for e in events_of(club)}
     split_from = future[2]
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(
         f"/series/{club.id}/edit?lang=en",
         data=edit_form(club, start_time="19:00", scope="following", occurrence=str(split_from.id)),
@@ -310,6 +312,7 @@ def test_this_and_following_splits_the_series_and_keeps_what_was_done_by_hand(cl
     new = db.session.scalars(select(Series).where(Series.id != club.id)).one()
     split_day = local_day(split_from)
     assert new.start_date == split_day and new.start_time == time(19, 0)
+    assert new.split_from_id == club.id
     assert club.bound_end == split_day - timedelta(days=1) and "UNTIL=" in club.rule
     old_rows = events_of(club)
     untouched = {
@@ -317,26 +320,29 @@ def test_this_and_following_splits_the_series_and_keeps_what_was_done_by_hand(cl
     }
     assert untouched == {row for row in before if row[1].astimezone(zone()).date() < split_day}
     assert [e.attendance for e in old_rows if e.status == EventStatus.HELD] == [12, 9]
+    assert [e for e in old_rows if local_day(e) >= split_day] == [], "later ones moved on"
     moved, cancelled = future[3], future[5]
     assert db.session.get(Event, moved.id).start == moved.start  # kept as it was
     assert db.session.get(Event, cancelled.id).status == EventStatus.CANCELLED
     assert f"/events/{moved.id}" in page and f"/events/{cancelled.id}" in page
-    plain_later = [e for e in old_rows if local_day(e) >= split_day and not e.is_overridden]
-    assert plain_later and all(e.status == EventStatus.CANCELLED for e in plain_later)
     new_rows = events_of(new)
-    assert all(e.start.astimezone(zone()).time() == time(19, 0) for e in new_rows)
-    new_days = {local_day(e) for e in new_rows}
-    assert split_day in new_days
-    assert moved.original_start.astimezone(zone()).date() not in new_days, "no double booking"
-    assert cancelled.original_start.astimezone(zone()).date() not in new_days
-    reminded = db.session.scalars(select(Reminder).where(Reminder.event_id == new_rows[0].id)).all()
-    assert reminded, "the new events are reminded"
+    later_ids = {row[0] for row in before if row[1].astimezone(zone()).date() >= split_day}
+    assert later_ids <= {e.id for e in new_rows}, "the same occurrences, in the new series"
+    assert all(event_uid(e) == uids_before[e.id] for e in new_rows if e.id in uids_before)
+    plain = [e for e in new_rows if not e.is_overridden]
+    assert plain and all(e.start.astimezone(zone()).time() == time(19, 0) for e in plain)
+    assert all(e.status == EventStatus.PLANNED for e in plain)
+    days = [local_day(e) for e in new_rows]
+    assert split_day in days
+    assert len(days) == len(set(days)), "no double booking"
+    reminded = db.session.scalars(select(Reminder).where(Reminder.event_id == plain[0].id)).all()
+    assert reminded, "the moved events are still reminded"
 
 
 def test_only_this_event_moves_one_occurrence(client, world):
     club, _past, future = _club_with_history(world)
     target = future[1]
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(
         f"/series/{club.id}/edit",
         data=edit_form(club, start_time="20:00", scope="one", occurrence=str(target.id)),
@@ -351,7 +357,7 @@ def test_only_this_event_moves_one_occurrence(client, world):
 
 def test_all_events_moves_the_plain_ones_and_lists_the_moved_one(client, world):
     club, past, future = _club_with_history(world)
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(
         f"/series/{club.id}/edit", data=edit_form(club, start_time="17:30", scope="all")
     )
@@ -365,7 +371,7 @@ def test_all_events_moves_the_plain_ones_and_lists_the_moved_one(client, world):
 
 def test_withdrawing_cancels_the_coming_events_and_keeps_the_past(client, world):
     club, past, future = _club_with_history(world)
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(f"/series/{club.id}/withdraw", data={"version": str(club.revision)})
     assert response.status_code == 200
     rows = events_of(club)
@@ -381,7 +387,7 @@ def test_withdrawing_cancels_the_coming_events_and_keeps_the_past(client, world)
 def test_withdrawing_from_a_stale_page_gets_the_conflict_page_and_cancels_nothing(client, world):
     club, _past, future = _club_with_history(world)
     opened = str(club.revision)
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     changed = edit_form(club, description="Uus kirjeldus", scope="all")
     assert client.post(f"/series/{club.id}/edit", data=changed).status_code == 200
     fresh()
@@ -419,7 +425,7 @@ def test_the_preview_fragment_shows_dates_description_and_a_clash_in_any_organis
     )
     expand(other)
     db.session.commit()
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.get("/series/preview", query_string={**form(world), "lang": "en"})
     assert response.status_code == 200
     page = response.data.decode()
@@ -469,7 +475,7 @@ def test_feeds_read_the_same_instants_after_a_split_except_the_changed_ones(clie
     club, _past, future = _club_with_history(world)
     before = feed_readings(client, mode)
     split_from, moved = future[2], future[3]
-    login(client, "coord@tartu.ee")
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
     response = client.post(
         f"/series/{club.id}/edit",
         data=edit_form(club, start_time="19:00", scope="following", occurrence=str(split_from.id)),
@@ -484,3 +490,52 @@ def test_feeds_read_the_same_instants_after_a_split_except_the_changed_ones(clie
     assert changed and not changed & after
     assert {i[0].astimezone(zone()).time() for i in after - before} == {time(19, 0)}
     assert len(after - before) == len(changed)  # one new event for each changed one
+
+
+@pytest.mark.parametrize("by", ["location", "organisers"])
+def test_the_preview_lists_no_clash_with_another_organisations_internal_meeting(client, world, by):
+    start = next_weekday(today(), 1)
+    internal = make_series(
+        "tartu-agencies",
+        org=world["tartu"],
+        title="Ametite võrgustik XQ-41",
+        start=start + timedelta(weeks=1),
+        at=time(18, 30),
+        rule=None,
+        bounds=None,
+        event_type="network_meeting",
+        location="Tartu Linnavalitsus, Raekoja plats 1",
+        organisers=["hush@tartu.ee"],
+        is_public=False,
+    )
+    expand(internal)
+    db.session.commit()
+    query = {
+        **form(world, organisation=str(world["tallinn"].id)),
+        "location": "Tartu Linnavalitsus, Raekoja plats 1" if by == "location" else "Mujal",
+        "organisers": "hush@tartu.ee" if by == "organisers" else "leader@tallinn.ee",
+        "lang": "en",
+    }
+
+    signed_in(client, "coord@tallinn.ee", query="?lang=en")
+    other = client.get("/series/preview", query_string=query).get_data(as_text=True)
+    fresh()
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
+    own = client.get(
+        "/series/preview", query_string={**query, "organisation": str(world["tartu"].id)}
+    ).get_data(as_text=True)
+
+    assert "XQ-41" not in other and "18:30" not in other and "hush@tartu.ee" not in other
+    assert "No clashes" in other
+    assert "XQ-41" in own  # its own organisation's coordinator is warned
+
+
+def test_the_editor_and_its_preview_name_the_working_languages_in_the_page_language(client, world):
+    signed_in(client, "coord@tartu.ee", query="?lang=en")
+    preview = client.get("/series/preview", query_string={**form(world), "lang": "ru"}).text
+    fresh()
+    editor = client.get("/series/new?lang=ru").text
+
+    assert "рабочие языки: эстонский, английский" in preview.lower()
+    assert "et, en" not in preview
+    assert re.search(r'value="ru"[^>]*>\s*<label for="[^"]+">русский</label>', editor)

@@ -1,0 +1,103 @@
+"""In a browser on a 360 px phone: the subscription pages pass axe in et/en/ru and fit; a
+newcomer subscribes without JavaScript, confirms from the mail aiosmtpd caught, gets the digest
+and a cancellation notice, and unsubscribes with the one-click POST."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+from sqlalchemy import select
+from subscriptions_support import link_in, mails_to, monday_morning, path_of, text_of, tick
+
+from scheduler.events.models import Event
+from scheduler.events.service import cancel_occurrence
+from scheduler.extensions import db
+from scheduler.subscriptions.models import Subscriber
+from scheduler.subscriptions.service import send_digests
+from tests.accessibility import axe_violations, sideways_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _problems(page, what: str) -> list[str]:
+    found = [f"{what}: {violation}" for violation in axe_violations(page)]
+    if wider := sideways_overflow(page):
+        found.append(f"{what}: {wider} px wider than the phone")
+    return found
+
+
+def test_the_pages_pass_axe_and_fit_a_phone(app, smtp, upcoming, live_server, browser):
+    from scheduler.subscriptions.choices import Choice
+    from scheduler.subscriptions.service import confirm, subscribe
+
+    kept = subscribe("kept@example.ee", Choice(cities=("tartu",), frequency="immediate"))
+    asked = subscribe("asked@example.ee", Choice())
+    db.session.commit()
+    confirm(kept)
+    paths = {
+        "form": "/subscribe?org=tartu",
+        "confirm": path_of(asked, "confirm"),
+        "manage": path_of(kept, "manage"),
+        "unsubscribe": path_of(kept, "unsubscribe"),
+    }
+    problems = []
+    for lang in ("et", "en", "ru"):
+        context = browser.new_context(viewport=PHONE, java_script_enabled=True)
+        page = context.new_page()
+        for what, path in paths.items():
+            page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
+            problems += _problems(page, f"{lang} {what}")
+        page.goto(f"{live_server}/subscribe?lang={lang}")
+        page.click("main button[type=submit]")
+        assert page.locator("[aria-invalid=true]").count()
+        problems += _problems(page, f"{lang} form with errors")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_a_newcomer_subscribes_confirms_is_told_and_unsubscribes(
+    app, smtp, upcoming, live_server, browser
+):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="ru-RU")
+    page = context.new_page()
+    page.goto(f"{live_server}/city/tartu")
+    page.click("a[href='/subscribe?org=tartu']")
+    page.fill("input[name=email]", "newcomer@example.ee")
+    page.check("input[name=languages][value=ru]")
+    page.check("input[name=languages][value=en]")
+    page.check("input[name=frequency][value=immediate]")
+    page.check("input[name=mail_language][value=en]")
+    page.check("input[name=consent]")
+    page.click("main button[type=submit]")
+    assert page.locator("#done").count()
+    tick()
+    (confirmation,) = mails_to(smtp)
+    page.goto(live_server + link_in(confirmation, "/subscribe/confirm/"))
+    page.click("main button[type=submit]")
+    assert page.locator("#done").count()
+    send_digests(monday_morning())
+    digest = mails_to(smtp)[-1]
+    assert "Conversation club" in text_of(digest) and digest.message["Content-Language"] == "en"
+    tomorrow = db.session.scalars(
+        select(Event).where(Event.series_id == upcoming["club"].id).order_by(Event.start)
+    ).first()
+    cancel_occurrence(tomorrow, reason="Haigus")
+    db.session.commit()
+    tick()
+    notice = mails_to(smtp)[-1]
+    assert notice.message["Subject"].startswith("Cancelled: Conversation club")
+    one_click = notice.message["List-Unsubscribe"].strip("<>")
+    assert notice.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    request = urllib.request.Request(
+        one_click.replace(app.config["BASE_URL"].rstrip("/"), live_server),
+        data=b"List-Unsubscribe=One-Click",
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+    db.session.expire_all()
+    assert db.session.scalars(select(Subscriber)).all() == []
+    context.close()
