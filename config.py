@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from scheduler.core.localized import LANGUAGES
 from scheduler.core.time import DEFAULT_TZ
 
 ROOT = Path(__file__).resolve().parent
@@ -60,7 +61,7 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "et")
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
-    LANGUAGES = ("et", "en", "ru")
+    LANGUAGES = LANGUAGES  # core.localized: the one list of languages
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = _int("MAIL_PORT", 25)

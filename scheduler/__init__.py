@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, has_request_context, request, session
 
 from . import extensions
+from .core.localized import use_languages
 from .extensions import babel, csrf, db, login_manager, migrate
 from .security.secret_key import ensure_secret_key
 
@@ -38,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_object("config.Config")
     if test_config:
         app.config.update(test_config)
+    use_languages(app.config["LANGUAGES"])
     logging.basicConfig(  # before the key: its generation is logged
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

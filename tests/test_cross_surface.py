@@ -155,7 +155,7 @@ def build_world(app) -> dict[str, Case]:
         languages=["et", "en"],
     )
     planned, cancelled, moved = _rows(club)[:3]
-    cancel_occurrence(cancelled, REASON["et"], reason_en=REASON["en"])
+    cancel_occurrence(cancelled, REASON["et"], translations={"en": REASON["en"]})
     moved_from = moved.start.astimezone(TALLINN).isoformat()
     move_occurrence(moved, moved.start + timedelta(days=1, hours=1))
     about = dict.fromkeys(LANGUAGES, CLUB_ABOUT)

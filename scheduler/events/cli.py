@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.bounds import FIRST_YEAR, LAST_YEAR, MAX_ATTENDANCE, cli_id_type, is_reasonable_date
 from ..core.exports import terminal_text
+from ..core.localized import translated_languages
 from ..core.time import DEFAULT_TZ, parse_local_datetime, zone
 from ..extensions import db
 from .models import Event
@@ -188,18 +189,24 @@ def move_command(event_id: int, start: str, end: str | None) -> None:
 @events_group.command("cancel")
 @click.argument("event_id", type=cli_id_type())
 @click.option("--reason", help="Why, in Estonian: shown to organisers and in the calendar.")
-@click.option("--reason-en", help="The reason in English (optional).")
-@click.option("--reason-ru", help="The reason in Russian (optional).")
+@click.option(
+    "--reason-in",
+    "versions",
+    nargs=2,
+    multiple=True,
+    metavar="LANG TEXT",
+    help="The reason in another language, e.g. --reason-in ru '…' (repeatable).",
+)
 @with_appcontext
-def cancel_command(
-    event_id: int, reason: str | None, reason_en: str | None, reason_ru: str | None
-) -> None:
+def cancel_command(event_id: int, reason: str | None, versions: tuple) -> None:
     """Cancel one occurrence."""
-    _change(
-        lambda: cancel_occurrence(
-            _editable(event_id), reason, reason_en=reason_en, reason_ru=reason_ru
+    unknown = sorted({code for code, _text in versions} - set(translated_languages()))
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)}: not one of {', '.join(translated_languages())}",
+            param_hint="--reason-in",
         )
-    )
+    _change(lambda: cancel_occurrence(_editable(event_id), reason, translations=dict(versions)))
 
 
 @events_group.command("edit")

@@ -35,6 +35,7 @@ from ..core.time import zone
 from ..extensions import db
 from ..organisations.models import Organisation
 from ..web.conflicts import VersionedForm
+from ..web.forms import TranslatedForm
 from .models import Event
 
 NOTE = [Optional(), Length(max=MAX_NOTE_CHARS)]
@@ -117,11 +118,16 @@ class NotHeldForm(OccurrenceForm):
         return {"note": event.notes}
 
 
-class CancelForm(OccurrenceForm):
+def _translated_reason(language) -> StringField:
+    return StringField(
+        _l("Reason for cancelling (%(language)s)", language=language), validators=NOTE
+    )
+
+
+class CancelForm(OccurrenceForm, TranslatedForm):
     prefilled = False
+    TRANSLATED = {"reason": _translated_reason}
     reason = StringField(_l("Reason for cancelling"), validators=NOTE)
-    reason_en = StringField(_l("Reason for cancelling (English)"), validators=NOTE)
-    reason_ru = StringField(_l("Reason for cancelling (Russian)"), validators=NOTE)
 
     def current_values(self, event: Event) -> dict:
         return {"reason": event.notes}

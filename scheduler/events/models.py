@@ -18,9 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.localized import language_fields, localized
+from ..core.localized import localized
 from ..core.time import DEFAULT_TZ, utcnow
-from ..core.types import UTCDateTime, enum_column
+from ..core.types import TranslatedRow, UTCDateTime, enum_column, translations_column
 from ..core.vocabulary import EVENT_TYPES  # noqa: F401 (re-exported)
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -34,15 +34,16 @@ class EventStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-# The texts a series has in each language: title, title_en, title_ru, description, …
-SERIES_TEXTS = (*language_fields("title"), *language_fields("description"))
+# The columns holding a series' texts: the official title and description, and the others.
+SERIES_TEXTS = ("title", "description", "translations")
 
 
-class Series(db.Model):
+class Series(TranslatedRow, db.Model):
     """A recurring (or one-off) activity item: its rule lives here, its occurrences are events."""
 
     __tablename__ = "series"
 
+    TRANSLATED = ("title", "description")
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable key from the plan file (e.g. "tartu-club-et"); unique across plans.
     key: Mapped[str] = mapped_column(String(120), unique=True)
@@ -50,11 +51,8 @@ class Series(db.Model):
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     title: Mapped[str] = mapped_column(String(300))
-    title_en: Mapped[str | None] = mapped_column(String(300))
-    title_ru: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
-    description_en: Mapped[str | None] = mapped_column(Text)
-    description_ru: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict] = translations_column()  # title and description, other languages
     event_type: Mapped[str] = mapped_column(String(32))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     location: Mapped[str | None] = mapped_column(String(300))
@@ -109,10 +107,11 @@ class Series(db.Model):
         return getattr(self, "import_link", None) is not None
 
 
-class Event(db.Model):
+class Event(TranslatedRow, db.Model):
     """One occurrence of a series, keyed by (series, original start) — the RECURRENCE-ID."""
 
     __tablename__ = "event"
+    TRANSLATED = ("cancel_reason",)
     __table_args__ = (
         UniqueConstraint("series_id", "original_start"),
         Index("ix_event_start", "start"),
@@ -142,10 +141,9 @@ class Event(db.Model):
     # Said of this occurrence alone, shown (and put in feeds) before the series' description.
     description: Mapped[str | None] = mapped_column(Text)
     # The reason given when it was cancelled: public, unlike the notes (None when restored).
-    # Estonian, with optional English and Russian versions (shown as titles are: ru → en → et).
+    # Estonian, with optional versions in other languages (``translations``), shown as titles are.
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    cancel_reason_en: Mapped[str | None] = mapped_column(Text)
-    cancel_reason_ru: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict] = translations_column()  # cancel_reason in other languages
     attendance: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)

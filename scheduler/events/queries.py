@@ -501,15 +501,23 @@ def rows_revision(rows: list[Event]) -> PageRevision:
 SEARCHED = (
     Event.title,
     Series.title,
-    Series.title_en,
-    Series.title_ru,
     Series.description,
-    Series.description_en,
-    Series.description_ru,
+    Series.translations,
     Event.description,
     Event.location,
     Series.location,
 )
+
+
+def _plain_texts(values) -> list[str | None]:
+    """The searched columns' texts, with every language of a ``translations`` value."""
+    texts: list[str | None] = []
+    for value in values:
+        if isinstance(value, dict):
+            texts.extend(text for by_code in value.values() for text in by_code.values())
+        else:
+            texts.append(value)
+    return texts
 
 
 def _matching(criteria: list, query: EventsQuery, wanted: int, columns: tuple) -> list[tuple]:
@@ -528,7 +536,7 @@ def _matching(criteria: list, query: EventsQuery, wanted: int, columns: tuple) -
     result = db.session.execute(light.execution_options(yield_per=SCAN_BATCH))
     try:
         for row in result:
-            texts = row[1:texts_end]
+            texts = _plain_texts(row[1:texts_end])
             if matches(texts, row[0], words=query.words, languages=query.languages):
                 found.append(tuple(row[texts_end:]))
                 if len(found) == wanted:

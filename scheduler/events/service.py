@@ -7,7 +7,7 @@ language on the web, in English on the command line and in logs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from flask import has_request_context
@@ -21,6 +21,7 @@ from ..core.bounds import (
     column_length,
     is_valid_id,
 )
+from ..core.localized import SOURCE, assign_texts, content_languages, translated_languages
 from ..core.policy import is_imported
 from ..core.time import local_midnight, require_aware, utcnow, zone
 from ..extensions import db
@@ -149,22 +150,22 @@ def cancel_occurrence(
     event: Event,
     reason: str | None = None,
     *,
-    reason_en: str | None = None,
-    reason_ru: str | None = None,
+    translations: Mapping[str, str | None] | None = None,
 ) -> Event:
     """Cancel a planned occurrence. ``reason`` is the public reason in Estonian;
-    ``reason_en`` and ``reason_ru`` are its optional English and Russian versions."""
+    ``translations`` its optional versions in other languages, by code."""
     if event.status in (EventStatus.HELD, EventStatus.NOT_HELD):
         raise OccurrenceError(_l("the event already has an outcome and cannot be cancelled"))
     if event.status == EventStatus.CANCELLED:
         return event
     reason = _bounded(reason, MAX_NOTE_CHARS, _l("the reason"))
-    reason_en = _bounded(reason_en, MAX_NOTE_CHARS, _l("the reason in English"))
-    reason_ru = _bounded(reason_ru, MAX_NOTE_CHARS, _l("the reason in Russian"))
+    versions = {
+        code: _bounded(text, MAX_NOTE_CHARS, _l("the reason"))
+        for code, text in (translations or {}).items()
+        if code in translated_languages()
+    }
     event.status = EventStatus.CANCELLED
-    event.cancel_reason = reason or None
-    event.cancel_reason_en = reason_en or None
-    event.cancel_reason_ru = reason_ru or None
+    assign_texts(event, "cancel_reason", {SOURCE: reason or None, **versions})
     if reason:
         event.notes = reason
     _mark_overridden(event)
@@ -176,7 +177,7 @@ def restore_occurrence(event: Event) -> Event:
     if event.status != EventStatus.CANCELLED:
         return event
     event.status = EventStatus.PLANNED
-    event.cancel_reason = event.cancel_reason_en = event.cancel_reason_ru = None
+    assign_texts(event, "cancel_reason", dict.fromkeys(content_languages()))
     _mark_overridden(event)
     signals.occurrence_restored.send(event)
     return event

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..core.localized import SOURCE
 from ..core.policy import can, event_visibility
 from ..core.time import DEFAULT_TZ, utcnow, zone
 from ..extensions import db
@@ -245,12 +246,8 @@ def _apply(event: Event, action: str, form) -> None:
     elif action == "not-held":
         record_outcome(event, held=False, note=form.note.data)
     elif action == "cancel":
-        cancel_occurrence(
-            event,
-            form.reason.data or None,
-            reason_en=form.reason_en.data or None,
-            reason_ru=form.reason_ru.data or None,
-        )
+        reasons = form.texts("reason")
+        cancel_occurrence(event, reasons.pop(SOURCE), translations=reasons)
     elif action == "restore":
         restore_occurrence(event)
     elif action == "move":

@@ -14,10 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, Enum, Numeric, Time, and_, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 
+from ..core.localized import split_flat_name
 from ..core.types import UTCDateTime
 from ..events.labels import event_type_label, holiday_label, status_label
 from ..extensions import db
-from ..localisation import language_names, page_locale, page_localized, unit_label
+from ..localisation import language_name, language_names, page_locale, page_localized, unit_label
 from ..recurrence import RuleError
 from ..recurrence.describe import describe
 from ..recurrence.engine import RecurrenceSpec
@@ -33,8 +34,6 @@ FIELD_LABELS = {
     "activity_id": _l("Activity"),
     "organisation_id": _l("Organisation"),
     "title": _l("Title"),
-    "title_en": _l("Title in English"),
-    "title_ru": _l("Title in Russian"),
     "description": _l("Description"),
     "event_type": _l("Type"),
     "languages": _l("Working languages"),
@@ -63,15 +62,11 @@ FIELD_LABELS = {
     "attendance": _l("Attendance"),
     "notes": _l("Notes"),
     "cancel_reason": _l("Reason for cancelling"),
-    "cancel_reason_en": _l("Reason for cancelling (English)"),
-    "cancel_reason_ru": _l("Reason for cancelling (Russian)"),
     "in_rule": _l("Produced by the rule"),
     "participants": _l("Participating local governments"),
     "code": _l("Code"),
     "table": _l("Table"),
     "name": _l("Name"),
-    "name_en": _l("Name in English"),
-    "name_ru": _l("Name in Russian"),
     "unit": _l("Unit"),
     "target_scope": _l("Target scope"),
     "year": _l("Year"),
@@ -186,7 +181,7 @@ def entries(records: list[ChangeRecord]) -> list[Entry]:
             what=_what(record, names),
             fields=[
                 FieldChange(
-                    str(FIELD_LABELS.get(name, name)),
+                    field_label(name),
                     names.value(record, name, old),
                     names.value(record, name, new),
                 )
@@ -363,3 +358,17 @@ def format_value(kind: str, value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
+
+
+def field_label(name: str) -> str:
+    """The label of a recorded field; a text in another language names its language."""
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    split = split_flat_name(name)
+    if split and split[0] in FIELD_LABELS:
+        field, code = split
+        # a text in another language than the official one: "Title (Russian)"
+        return _(
+            "%(field)s (%(language)s)", field=FIELD_LABELS[field], language=language_name(code)
+        )
+    return name

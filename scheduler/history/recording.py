@@ -30,6 +30,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from ..core.localized import flat_name
 from ..core.time import utcnow
 from .models import ChangeRecord
 
@@ -155,9 +156,8 @@ def register_models() -> None:
                 "activity_id",
                 "organisation_id",
                 "title",
-                "title_en",
-                "title_ru",
                 "description",
+                "translations",
                 "event_type",
                 "languages",
                 "location",
@@ -195,8 +195,7 @@ def register_models() -> None:
                 "location",
                 "description",
                 "cancel_reason",
-                "cancel_reason_en",
-                "cancel_reason_ru",
+                "translations",
                 "attendance",
                 "notes",
                 "in_rule",
@@ -210,7 +209,7 @@ def register_models() -> None:
         Indicator,
         Tracked(
             "indicator",
-            ("code", "table", "name", "name_en", "name_ru", "unit", "rule", "target_scope", "note"),
+            ("code", "table", "name", "translations", "unit", "rule", "target_scope", "note"),
             versioned=lambda indicator: indicator,
         ),
     )
@@ -282,7 +281,11 @@ def diff(obj, spec: Tracked) -> dict[str, list]:
     changes = {}
     for name in spec.fields:
         found = _field_change(state, name)
-        if found is not None:
+        if found is None:
+            continue
+        if name == "translations":
+            changes |= _translation_changes(*found)
+        else:
             changes[name] = list(found)
     for name, key in spec.relations.items():
         found = _relation_change(state, name, key)
@@ -291,8 +294,23 @@ def diff(obj, spec: Tracked) -> dict[str, list]:
     return changes
 
 
+def _translation_changes(old: dict | None, new: dict | None) -> dict[str, list]:
+    """A change of ``translations`` as the texts it changed, by flat name (``title_ru``)."""
+    old, new = old or {}, new or {}
+    changes = {}
+    for text_field in sorted({*old, *new}):
+        before, after = old.get(text_field) or {}, new.get(text_field) or {}
+        for code in sorted({*before, *after}):
+            if before.get(code) != after.get(code):
+                changes[flat_name(text_field, code)] = [before.get(code), after.get(code)]
+    return changes
+
+
 def _created(obj, spec: Tracked) -> dict[str, list]:
     values = {name: jsonable(getattr(obj, name)) for name in spec.fields}
+    if "translations" in values:
+        created = _translation_changes(None, values.pop("translations"))
+        values |= {name: new for name, (_old, new) in created.items()}
     return {name: [None, value] for name, value in values.items() if value not in (None, "", [])}
 
 

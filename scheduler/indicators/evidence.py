@@ -17,7 +17,7 @@ from datetime import datetime
 
 from flask_login import current_user
 
-from ..core.localized import in_each_language, localized, text_language
+from ..core.localized import flat_texts, localized, text_language
 from ..core.policy import EVERY_EVENT, PUBLIC_ONLY, EventVisibility, event_visibility
 from ..core.time import zone
 from ..events.models import Event
@@ -43,12 +43,12 @@ PUBLIC = Audience(PUBLIC_ONLY)
 TRUSTED_SHELL = Audience(EVERY_EVENT)
 
 
-# An organisation's name in each language, as ``localized`` reads it (name, name_en, name_ru).
+# An organisation's name in each language by flat name (name, name_ru, …), as ``localized`` reads.
 Names = dict[str, str | None]
 
 
 def names_of(organisation) -> Names:
-    return in_each_language(organisation, "name")
+    return flat_texts(organisation, "name")
 
 
 @dataclass(frozen=True)

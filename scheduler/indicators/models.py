@@ -26,19 +26,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.localized import localized
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import TranslatedRow, UTCDateTime, translations_column
 from ..extensions import db
 
 
-class Indicator(db.Model):
+class Indicator(TranslatedRow, db.Model):
     __tablename__ = "indicator"
 
+    TRANSLATED = ("name",)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     table: Mapped[str] = mapped_column(String(16))  # the plan's table number, e.g. "8"
     name: Mapped[str] = mapped_column(String(300))
-    name_en: Mapped[str | None] = mapped_column(String(300))
-    name_ru: Mapped[str | None] = mapped_column(String(300))
+    translations: Mapped[dict] = translations_column()  # name in other languages
     unit: Mapped[str] = mapped_column(String(32))
     # The counting rule as declared in the plan file, e.g.
     # {"kind": "held_events", "types": ["info_day"]}; see rules.py.

@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core.localized import flat_texts
 from ..core.time import utcnow
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -52,7 +53,7 @@ class IndicatorRow:
     cumulative: Cumulative
     assessment: Assessment
     by_year: list[dict[str, Any]]
-    org_names: dict[str, tuple[str, str | None, str | None]]
+    org_names: dict[str, dict[str, str | None]]
     manual: IndicatorManualValue | None = None
     submitted: dict[str, Any] | None = None
 
@@ -65,9 +66,7 @@ class IndicatorRow:
         data: dict[str, Any] = {
             "code": ind.code,
             "table": ind.table,
-            "name": ind.name,
-            "name_en": ind.name_en,
-            "name_ru": ind.name_ru,
+            **flat_texts(ind, "name"),
             "unit": ind.unit,
             "scope": ind.target_scope,
             "counting": self.rule.as_dict(),
@@ -89,9 +88,7 @@ class IndicatorRow:
             "awaiting_outcome": fig.awaiting_outcome,
             "by_org": {
                 slug: {
-                    "name": self.org_names.get(slug, (slug, None, None))[0],
-                    "name_en": self.org_names.get(slug, (slug, None, None))[1],
-                    "name_ru": self.org_names.get(slug, (slug, None, None))[2],
+                    **(self.org_names.get(slug) or flat_texts({"name": slug}, "name")),
                     "actual": as_number(org.actual),
                     "planned": as_number(org.planned),
                 }
@@ -205,11 +202,15 @@ def closing_for(year: int) -> IndicatorYearClosing | None:
     return db.session.scalar(select(IndicatorYearClosing).where(IndicatorYearClosing.year == year))
 
 
-def organisation_names() -> dict[str, tuple[str, str | None]]:
+def organisation_names() -> dict[str, dict[str, str | None]]:
+    """Each organisation's name in every language, by flat name ({"name": …, "name_ru": …})."""
     rows = db.session.execute(
-        select(Organisation.slug, Organisation.name, Organisation.name_en, Organisation.name_ru)
+        select(Organisation.slug, Organisation.name, Organisation.translations)
     )
-    return {slug: (name, name_en, name_ru) for slug, name, name_en, name_ru in rows}
+    return {
+        slug: flat_texts({"name": name, "translations": translations}, "name")
+        for slug, name, translations in rows
+    }
 
 
 def build_report(

@@ -13,8 +13,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ..core.localized import Text, estonian_key, localized, text_language
+from ..core.localized import Text, estonian_key, localized, text_language, texts_of
 from ..events.presentation import title_of
+from ..recurrence.describe import described_language
 
 UNIT_LABELS = {
     "count": _l("count"),
@@ -76,6 +77,7 @@ def estonian_sort(items, attribute: str | None = None):
 
 def init_app(app: Flask) -> None:
     app.add_template_global(page_localized, "localized")
-    for helper in (lang_attr, unit_label, event_title, language_name, language_names):
+    helpers = (lang_attr, unit_label, event_title, language_name, language_names, texts_of)
+    for helper in (*helpers, described_language):
         app.add_template_global(helper)  # under its own name
     app.add_template_filter(estonian_sort)

@@ -7,7 +7,7 @@ from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.localized import localized
-from ..core.types import enum_column
+from ..core.types import TranslatedRow, enum_column, translations_column
 from ..extensions import db
 
 
@@ -18,14 +18,14 @@ class OrganisationKind(enum.StrEnum):
     OTHER = "other"
 
 
-class Organisation(db.Model):
+class Organisation(TranslatedRow, db.Model):
     __tablename__ = "organisation"
 
+    TRANSLATED = ("name",)
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str | None] = mapped_column(String(200))
-    name_ru: Mapped[str | None] = mapped_column(String(200))
+    translations: Mapped[dict] = translations_column()  # name in other languages
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
     # EHAK code of a local government (e.g. "0793" for Tartu city); None for ELVL and others.
     ehak_code: Mapped[str | None] = mapped_column(String(8), unique=True)

@@ -22,6 +22,15 @@ class LocalGovernment:
     county_code: str
     slug: str
 
+    @property
+    def name(self) -> str:
+        return self.name_et
+
+    @property
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The name in other languages, as rows keep it (``core.localized``)."""
+        return {"name": {"en": self.name_en, "ru": self.name_ru}}
+
 
 RUSSIAN_NAMES = {
     "Alutaguse": "Алутагузе",

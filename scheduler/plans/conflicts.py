@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core.localized import flat_texts
 from ..events.models import Event, EventStatus, Series
 from ..extensions import db
 from .export import (
@@ -193,12 +194,8 @@ def _entry_values(entry: SeriesEntry, tz: str, activity_org: str | None) -> dict
         "activity": entry.activity,
         "organisation": entry.organisation or activity_org,
         "type": entry.type,
-        "title": entry.title,
-        "title_en": entry.title_en,
-        "title_ru": entry.title_ru,
-        "description": entry.description,
-        "description_en": entry.description_en,
-        "description_ru": entry.description_ru,
+        **flat_texts(entry, "title"),
+        **flat_texts(entry, "description"),
         "languages": list(entry.languages),
         "location": entry.location,
         "online_url": entry.online_url,

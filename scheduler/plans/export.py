@@ -21,8 +21,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..core.localized import flat_texts, language_fields
 from ..core.time import DEFAULT_TZ, zone
-from ..events.models import SERIES_TEXTS, Event, EventStatus, Series
+from ..events.models import Event, EventStatus, Series
 from ..extensions import db
 from ..indicators.models import Indicator
 from ..organisations.models import Organisation
@@ -56,12 +57,8 @@ def series_values(series: Series) -> dict[str, Any]:
         "activity": series.activity.code if series.activity else None,
         "organisation": series.organisation.slug,
         "type": series.event_type,
-        "title": series.title,
-        "title_en": series.title_en,
-        "title_ru": series.title_ru,
-        "description": series.description,
-        "description_en": series.description_en,
-        "description_ru": series.description_ru,
+        **flat_texts(series, "title"),
+        **flat_texts(series, "description"),
         "languages": list(series.languages or []),
         "location": series.location,
         "online_url": series.online_url,
@@ -90,8 +87,8 @@ def series_definition(
     if values["organisation"] != activity_org:
         entry["organisation"] = values["organisation"]
     entry["type"] = values["type"]
-    for name in SERIES_TEXTS:
-        if values[name] is not None:
+    for name in (*language_fields("title"), *language_fields("description")):
+        if values.get(name) is not None:
             entry[name] = values[name]
     entry["languages"] = values["languages"]
     for name in ("location", "online_url"):
@@ -213,9 +210,9 @@ def exported_series(plan: Plan) -> list[Series]:
 
 def _header(plan: Plan, stored: dict) -> dict[str, Any]:
     header: dict[str, Any] = {"year": plan.year, "title": plan.title}
-    for name in ("title_en", "title_ru"):
-        if stored.get(name):
-            header[name] = stored[name]
+    for name, text in flat_texts(stored, "title").items():
+        if text and name != "title":
+            header[name] = text
     header["period"] = {"start": plan.period_start, "end": plan.period_end}
     header["timezone"] = stored.get("timezone") or DEFAULT_TZ
     if stored.get("programme"):
@@ -236,9 +233,7 @@ def _header(plan: Plan, stored: dict) -> dict[str, Any]:
 def _organisation(slug: str) -> dict[str, Any]:
     org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     entry: dict[str, Any] = {"slug": org.slug, "kind": org.kind.value, "name": org.name}
-    for name in ("name_en", "name_ru"):
-        if getattr(org, name):
-            entry[name] = getattr(org, name)
+    entry |= _other_languages(org, "name")
     partnerships = []
     for period in sorted(org.partnerships, key=lambda p: p.start):
         item: dict[str, Any] = {"start": period.start}
@@ -265,9 +260,7 @@ def _activity_tree(links: list[PlanActivity]) -> list[dict[str, Any]]:
             if activity.organisation.slug != parent_org:
                 entry["organisation"] = activity.organisation.slug
             entry["title"] = activity.title
-            for name in ("title_en", "title_ru"):
-                if getattr(activity, name):
-                    entry[name] = getattr(activity, name)
+            entry |= _other_languages(activity, "title")
             entry["timeframe"] = {"start": activity.timeframe_start, "end": activity.timeframe_end}
             link = dates[activity.code]
             entry["dates"] = {"start": link.start, "end": link.end}
@@ -300,9 +293,7 @@ def _indicators(plan: Plan, stored: dict) -> list[dict[str, Any]]:
         years = {int(y) for y in (named.get(indicator.code, {}).get("targets") or {})}
         entry: dict[str, Any] = {"code": indicator.code, "table": indicator.table}
         entry["name"] = indicator.name
-        for name in ("name_en", "name_ru"):
-            if getattr(indicator, name):
-                entry[name] = getattr(indicator, name)
+        entry |= _other_languages(indicator, "name")
         entry["unit"] = indicator.unit
         entry["scope"] = indicator.target_scope
         targets = {
@@ -337,3 +328,8 @@ def sorted_mapping(value):
     if isinstance(value, list):
         return [sorted_mapping(v) for v in value]
     return value
+
+
+def _other_languages(row, field: str) -> dict[str, str]:
+    """``row``'s ``field`` in the languages other than the official one, by flat name."""
+    return {name: text for name, text in flat_texts(row, field).items() if text and name != field}

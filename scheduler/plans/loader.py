@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
-from ..core.localized import in_each_language
+from ..core.localized import SOURCE, assign_texts, texts_of, translations_of
 from ..core.time import utcnow
 from ..events import signals
 from ..events.expansion import (
@@ -211,8 +211,7 @@ def ensure_local_governments(report: LoadReport | None = None) -> None:
                 Organisation(
                     slug=lg.slug,
                     name=lg.name_et,
-                    name_en=lg.name_en,
-                    name_ru=lg.name_ru,
+                    translations=lg.translations,
                     kind=OrganisationKind.KOV,
                     ehak_code=lg.ehak_code,
                     county_code=lg.county_code,
@@ -230,10 +229,10 @@ def _complete_local_government(org: Organisation, lg) -> None:
     registry's name in each language: every local government is named one way per language."""
     if org.ehak_code is None:
         org.ehak_code, org.county_code = lg.ehak_code, lg.county_code
-    if not org.name_en:
-        org.name_en = lg.name_en
-    if not org.name_ru:
-        org.name_ru = lg.name_ru
+    stored = texts_of(org, "name")
+    missing = {code: text for code, text in texts_of(lg, "name").items() if not stored.get(code)}
+    if any(missing.values()):
+        assign_texts(org, "name", {**stored, **missing, SOURCE: org.name})
 
 
 def _upsert_organisation(entry, report: LoadReport) -> Organisation:
@@ -242,7 +241,8 @@ def _upsert_organisation(entry, report: LoadReport) -> Organisation:
         org,
         report,
         "organisations",
-        **in_each_language(entry, "name"),
+        name=entry.name,
+        translations=translations_of(entry, "name"),
         kind=OrganisationKind(entry.kind),
     )
     for period in entry.partnerships:
@@ -308,7 +308,8 @@ def _upsert_activities(document, plan, organisations, report) -> dict[str, Activ
             activity,
             report,
             "activities",
-            **in_each_language(entry, "title"),
+            title=entry.title,
+            translations=translations_of(entry, "title"),
             description=entry.description,
             organisation=organisations[placed.organisation],
             timeframe_start=entry.timeframe.start,
@@ -343,8 +344,9 @@ def _upsert_series(
         plan=plan,
         activity=activities[entry.activity],
         organisation=organisations[entry.organisation or placed.organisation],
-        **in_each_language(entry, "title"),
-        **in_each_language(entry, "description"),
+        title=entry.title,
+        description=entry.description,
+        translations=translations_of(entry, "title", "description"),
         event_type=entry.type,
         languages=list(entry.languages),
         location=entry.location,
@@ -383,7 +385,8 @@ def _upsert_indicator(entry, report: LoadReport, source: str) -> Indicator:
         report,
         "indicators",
         table=entry.table,
-        **in_each_language(entry, "name"),
+        name=entry.name,
+        translations=translations_of(entry, "name"),
         unit=entry.unit,
         rule=dict(entry.counting),
         target_scope=entry.scope,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.localized import localized
 from ..core.time import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import TranslatedRow, UTCDateTime, translations_column
 from ..extensions import db
 from ..organisations.models import Organisation
 
@@ -46,21 +46,21 @@ class Plan(db.Model):
     )
 
 
-class Activity(db.Model):
+class Activity(TranslatedRow, db.Model):
     """An activity of the programme, identified by the plan's code (e.g. ``3.5.2.1``)."""
 
     __tablename__ = "activity"
 
+    TRANSLATED = ("title",)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
     title: Mapped[str] = mapped_column(String(500))
-    title_en: Mapped[str | None] = mapped_column(String(500))
-    title_ru: Mapped[str | None] = mapped_column(String(500))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     timeframe_start: Mapped[date] = mapped_column(Date)
     timeframe_end: Mapped[date] = mapped_column(Date)
     description: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict] = translations_column()  # title in other languages
 
     organisation: Mapped[Organisation] = relationship()
     parent: Mapped[Activity | None] = relationship(remote_side=[id], back_populates="children")

@@ -48,12 +48,9 @@ def current_document(year: int) -> dict:
     return document
 
 
-PLAN_TITLE_FIELDS = language_fields("title")
-
-
 def retitle_header(header: dict, from_year: int, to_year: int) -> None:
     """The plan's titles, in every language, name ``to_year`` where they named ``from_year``."""
-    for name in PLAN_TITLE_FIELDS:
+    for name in language_fields("title"):
         if header.get(name):
             header[name] = header[name].replace(str(from_year), str(to_year))
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..core.localized import split_flat_name, translated_languages
 from ..core.time import DEFAULT_TZ, parse_local_datetime
 from ..core.vocabulary import EVENT_TYPES, LANGUAGES
 from ..recurrence import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, validate
@@ -39,6 +40,39 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class Translatable(Strict):
+    """An entry with texts in several languages: ``title`` (Estonian) and ``title_ru`` etc.
+    in the file, read into ``translations`` as rows keep them (``core.localized``), for any
+    language of the site's LANGUAGES."""
+
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    translations: dict[str, dict[str, str]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_translations(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data, gathered = dict(data), {}
+        for name in list(data):
+            split = split_flat_name(str(name))
+            if split and split[0] in cls.TEXT_FIELDS:
+                field, code = split
+                if code not in translated_languages():
+                    raise ValueError(
+                        f"{name}: {code} is not one of the site's languages "
+                        f"({', '.join(translated_languages())})"
+                    )
+                text = data.pop(name)
+                if text is not None and not isinstance(text, str):
+                    raise ValueError(f"{name}: give a text")
+                if text and text.strip():
+                    gathered.setdefault(field, {})[code] = text.strip()
+        if gathered:
+            data["translations"] = gathered
+        return data
+
+
 class Period(Strict):
     start: date
     end: date
@@ -50,11 +84,10 @@ class Period(Strict):
         return self
 
 
-class PlanHeader(Strict):
+class PlanHeader(Translatable):
+    TEXT_FIELDS = ("title",)
     year: int = Field(ge=2000, le=2100)
     title: str
-    title_en: str | None = None
-    title_ru: str | None = None
     period: Period
     timezone: str = DEFAULT_TZ
     programme: Period | None = None
@@ -70,20 +103,18 @@ class PartnershipEntry(Strict):
     end: date | None = None
 
 
-class OrganisationEntry(Strict):
+class OrganisationEntry(Translatable):
+    TEXT_FIELDS = ("name",)
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     kind: Literal["implementer", "partner", "kov", "other"]
     name: str
-    name_en: str | None = None
-    name_ru: str | None = None
     partnerships: list[PartnershipEntry] = []
 
 
-class ActivityEntry(Strict):
+class ActivityEntry(Translatable):
+    TEXT_FIELDS = ("title",)
     code: str = Field(pattern=r"^\d+(\.\d+)*$")
     title: str
-    title_en: str | None = None
-    title_ru: str | None = None
     organisation: str | None = None
     timeframe: Period
     dates: Period
@@ -128,17 +159,14 @@ class OverrideEntry(Strict):
         return self.start is not None
 
 
-class SeriesEntry(Strict):
+class SeriesEntry(Translatable):
+    TEXT_FIELDS = ("title", "description")
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     activity: str
     organisation: str | None = None
     type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
     title: str
-    title_en: str | None = None
-    title_ru: str | None = None
     description: str | None = None
-    description_en: str | None = None
-    description_ru: str | None = None
     languages: list[Literal[LANGUAGES]] = ["et"]  # type: ignore[valid-type]
     location: str | None = None
     online_url: str | None = None
@@ -191,12 +219,11 @@ class SeriesEntry(Strict):
         return value
 
 
-class IndicatorEntry(Strict):
+class IndicatorEntry(Translatable):
+    TEXT_FIELDS = ("name",)
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     table: str
     name: str
-    name_en: str | None = None
-    name_ru: str | None = None
     unit: str
     scope: Literal["year", "cumulative"] = "year"
     targets: dict[int, Decimal] = {}

@@ -6,10 +6,10 @@ the endpoints described here against them.
 
 from __future__ import annotations
 
+from ..core.localized import content_languages, flat_name
 from ..core.vocabulary import EVENT_TYPES
 
 STATUSES = ("planned", "held", "not_held", "cancelled")
-LANGUAGE_CODES = ("et", "en", "ru")
 
 
 def _ref(name: str) -> dict:
@@ -52,210 +52,220 @@ _UNAVAILABLE = {
     ),
     "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
 }
-_HL = _parameter(
-    "hl",
-    "Page language of `title` and messages; default: the best match of Accept-Language.",
-    {"type": "string", "enum": list(LANGUAGE_CODES)},
-)
+
+
+def _hl(languages: tuple[str, ...]) -> dict:
+    return _parameter(
+        "hl",
+        "Page language of `title` and messages; default: the best match of Accept-Language.",
+        {"type": "string", "enum": list(languages)},
+    )
+
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
 BOOLEAN_OR_NULL = {"type": ["boolean", "null"]}
 
-SCHEMAS = {
-    "Event": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [
-            "id",
-            "uid",
-            "title",
-            "titles",
-            "start",
-            "end",
-            "status",
-            "cancel_reason",
-            "previous_start",
-            "org",
-            "type",
-            "languages",
-            "location",
-            "url",
-            "ics",
-            "registration",
-        ],
-        "properties": {
-            "id": {"type": "integer", "minimum": 1},
-            "uid": {"type": "string", "description": "iCalendar UID, stable across moves"},
-            "title": {"type": "string", "description": "In `hl`, else English, else Estonian"},
-            "titles": {
-                "type": "object",
-                "description": "The title per language, as available",
-                "propertyNames": {"enum": list(LANGUAGE_CODES)},
-                "additionalProperties": {"type": "string"},
-                "minProperties": 1,
-            },
-            "start": {
-                "type": "string",
-                "format": "date-time",
-                "description": "ISO 8601 with the local offset",
-            },
-            "end": {"type": "string", "format": "date-time"},
-            "status": {"type": "string", "enum": list(STATUSES)},
-            "cancel_reason": {
-                "type": ["string", "null"],
-                "description": "Why it was cancelled, in `hl`, else English, else Estonian",
-            },
-            "previous_start": {
-                "type": ["string", "null"],
-                "format": "date-time",
-                "description": "The start it was planned for before it was moved",
-            },
-            "org": {"type": "string", "description": "Organisation slug"},
-            "type": {"type": "string", "enum": list(EVENT_TYPES)},
-            "languages": {
-                "type": "array",
-                "description": "Working languages of the event",
-                "items": {"type": "string"},
-            },
-            "location": {"type": ["string", "null"]},
-            "url": {"type": "string", "format": "uri", "description": "Public event page"},
-            "ics": {
-                "type": "string",
-                "format": "uri",
-                "description": "This event as an iCalendar file",
-            },
-            "registration": _ref("Registration"),
-        },
-    },
-    "Registration": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["state", "places_left", "url"],
-        "properties": {
-            "state": {
-                "type": "string",
-                "enum": ["open", "waitlist", "full", "closed"],
-                "description": "closed also for an event that takes no registrations",
-            },
-            "places_left": {
-                "type": ["integer", "null"],
-                "minimum": 0,
-                "description": "null when there is no limit or registration is closed",
-            },
-            "url": {"type": "string", "format": "uri", "description": "The registration form"},
-        },
-    },
-    "EventPage": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["items", "next"],
-        "properties": {
-            "items": {"type": "array", "items": _ref("Event")},
-            "next": {
-                "type": ["string", "null"],
-                "format": "uri",
-                "description": "The next page (same filters, a cursor), null on the last page",
+
+def _other_names(languages: tuple[str, ...]) -> dict:
+    """``name_en``, ``name_ru``, …: a name in each language other than the official one."""
+    return {flat_name("name", code): {"type": ["string", "null"]} for code in languages[1:]}
+
+
+def _schemas(languages: tuple[str, ...]) -> dict:
+    """The schemas, for the configured languages."""
+    return {
+        "Event": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "id",
+                "uid",
+                "title",
+                "titles",
+                "start",
+                "end",
+                "status",
+                "cancel_reason",
+                "previous_start",
+                "org",
+                "type",
+                "languages",
+                "location",
+                "url",
+                "ics",
+                "registration",
+            ],
+            "properties": {
+                "id": {"type": "integer", "minimum": 1},
+                "uid": {"type": "string", "description": "iCalendar UID, stable across moves"},
+                "title": {"type": "string", "description": "In `hl`, else English, else Estonian"},
+                "titles": {
+                    "type": "object",
+                    "description": "The title per language, as available",
+                    "propertyNames": {"enum": list(languages)},
+                    "additionalProperties": {"type": "string"},
+                    "minProperties": 1,
+                },
+                "start": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "ISO 8601 with the local offset",
+                },
+                "end": {"type": "string", "format": "date-time"},
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "cancel_reason": {
+                    "type": ["string", "null"],
+                    "description": "Why it was cancelled, in `hl`, else English, else Estonian",
+                },
+                "previous_start": {
+                    "type": ["string", "null"],
+                    "format": "date-time",
+                    "description": "The start it was planned for before it was moved",
+                },
+                "org": {"type": "string", "description": "Organisation slug"},
+                "type": {"type": "string", "enum": list(EVENT_TYPES)},
+                "languages": {
+                    "type": "array",
+                    "description": "Working languages of the event",
+                    "items": {"type": "string"},
+                },
+                "location": {"type": ["string", "null"]},
+                "url": {"type": "string", "format": "uri", "description": "Public event page"},
+                "ics": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "This event as an iCalendar file",
+                },
+                "registration": _ref("Registration"),
             },
         },
-    },
-    "Error": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["error", "message"],
-        "properties": {
-            "error": {"type": "integer", "enum": [400, 404, 503]},
-            "message": {"type": "string", "minLength": 1},
+        "Registration": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["state", "places_left", "url"],
+            "properties": {
+                "state": {
+                    "type": "string",
+                    "enum": ["open", "waitlist", "full", "closed"],
+                    "description": "closed also for an event that takes no registrations",
+                },
+                "places_left": {
+                    "type": ["integer", "null"],
+                    "minimum": 0,
+                    "description": "null when there is no limit or registration is closed",
+                },
+                "url": {"type": "string", "format": "uri", "description": "The registration form"},
+            },
         },
-    },
-    "Indicator": {
-        "type": "object",
-        "required": [
-            "code",
-            "table",
-            "name",
-            "name_en",
-            "unit",
-            "scope",
-            "counting",
-            "year",
-            "target_year",
-            "target_2029",
-            "final_year",
-            "actual",
-            "planned",
-            "projected",
-            "cumulative",
-            "cumulative_projected",
-            "progress",
-            "on_track",
-            "progress_2029",
-            "on_track_2029",
-            "counted_events",
-            "planned_events",
-            "awaiting_outcome",
-            "by_org",
-            "by_year",
-            "submitted",
-            "changed_since_submission",
-        ],
-        "properties": {
-            "code": {"type": "string"},
-            "table": {"type": ["string", "null"]},
-            "name": {"type": "string"},
-            "name_en": {"type": ["string", "null"]},
-            "name_ru": {"type": ["string", "null"]},
-            "unit": {"type": ["string", "null"]},
-            "scope": {"type": "string"},
-            "counting": {
-                "type": "object",
-                "required": ["kind"],
-                "properties": {
-                    "kind": {"type": "string"},
-                    "types": {"type": "array", "items": {"type": "string"}},
-                    "orgs": {"type": "array", "items": {"type": "string"}},
-                    "org_kinds": {"type": "array", "items": {"type": "string"}},
-                    "accumulate": {"type": ["string", "boolean", "null"]},
-                    "expected_per_event": NUMBER_OR_NULL,
+        "EventPage": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["items", "next"],
+            "properties": {
+                "items": {"type": "array", "items": _ref("Event")},
+                "next": {
+                    "type": ["string", "null"],
+                    "format": "uri",
+                    "description": "The next page (same filters, a cursor), null on the last page",
                 },
             },
-            "year": {"type": "integer"},
-            "target_year": NUMBER_OR_NULL,
-            "target_2029": NUMBER_OR_NULL,
-            "final_year": {"type": "integer"},
-            "actual": NUMBER_OR_NULL,
-            "planned": NUMBER_OR_NULL,
-            "projected": NUMBER_OR_NULL,
-            "cumulative": NUMBER_OR_NULL,
-            "cumulative_projected": NUMBER_OR_NULL,
-            "progress": NUMBER_OR_NULL,
-            "on_track": BOOLEAN_OR_NULL,
-            "progress_2029": NUMBER_OR_NULL,
-            "on_track_2029": BOOLEAN_OR_NULL,
-            "counted_events": {"type": "integer"},
-            "planned_events": {"type": "integer"},
-            "awaiting_outcome": {"type": "integer"},
-            "by_org": {
-                "type": "object",
-                "description": "Figures per organisation slug",
-                "additionalProperties": {
+        },
+        "Error": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["error", "message"],
+            "properties": {
+                "error": {"type": "integer", "enum": [400, 404, 503]},
+                "message": {"type": "string", "minLength": 1},
+            },
+        },
+        "Indicator": {
+            "type": "object",
+            "required": [
+                "code",
+                "table",
+                "name",
+                "name_en",
+                "unit",
+                "scope",
+                "counting",
+                "year",
+                "target_year",
+                "target_2029",
+                "final_year",
+                "actual",
+                "planned",
+                "projected",
+                "cumulative",
+                "cumulative_projected",
+                "progress",
+                "on_track",
+                "progress_2029",
+                "on_track_2029",
+                "counted_events",
+                "planned_events",
+                "awaiting_outcome",
+                "by_org",
+                "by_year",
+                "submitted",
+                "changed_since_submission",
+            ],
+            "properties": {
+                "code": {"type": "string"},
+                "table": {"type": ["string", "null"]},
+                "name": {"type": "string"},
+                **_other_names(languages),
+                "unit": {"type": ["string", "null"]},
+                "scope": {"type": "string"},
+                "counting": {
                     "type": "object",
-                    "required": ["name", "actual", "planned"],
+                    "required": ["kind"],
                     "properties": {
-                        "name": {"type": "string"},
-                        "name_en": {"type": ["string", "null"]},
-                        "name_ru": {"type": ["string", "null"]},
-                        "actual": NUMBER_OR_NULL,
-                        "planned": NUMBER_OR_NULL,
+                        "kind": {"type": "string"},
+                        "types": {"type": "array", "items": {"type": "string"}},
+                        "orgs": {"type": "array", "items": {"type": "string"}},
+                        "org_kinds": {"type": "array", "items": {"type": "string"}},
+                        "accumulate": {"type": ["string", "boolean", "null"]},
+                        "expected_per_event": NUMBER_OR_NULL,
                     },
                 },
+                "year": {"type": "integer"},
+                "target_year": NUMBER_OR_NULL,
+                "target_2029": NUMBER_OR_NULL,
+                "final_year": {"type": "integer"},
+                "actual": NUMBER_OR_NULL,
+                "planned": NUMBER_OR_NULL,
+                "projected": NUMBER_OR_NULL,
+                "cumulative": NUMBER_OR_NULL,
+                "cumulative_projected": NUMBER_OR_NULL,
+                "progress": NUMBER_OR_NULL,
+                "on_track": BOOLEAN_OR_NULL,
+                "progress_2029": NUMBER_OR_NULL,
+                "on_track_2029": BOOLEAN_OR_NULL,
+                "counted_events": {"type": "integer"},
+                "planned_events": {"type": "integer"},
+                "awaiting_outcome": {"type": "integer"},
+                "by_org": {
+                    "type": "object",
+                    "description": "Figures per organisation slug",
+                    "additionalProperties": {
+                        "type": "object",
+                        "required": ["name", "actual", "planned"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            **_other_names(languages),
+                            "actual": NUMBER_OR_NULL,
+                            "planned": NUMBER_OR_NULL,
+                        },
+                    },
+                },
+                "by_year": {"type": "array", "items": {"type": "object"}},
+                "manual": {"type": ["object", "null"]},
+                "submitted": {"type": ["object", "null"]},
+                "changed_since_submission": {"type": ["object", "null"]},
             },
-            "by_year": {"type": "array", "items": {"type": "object"}},
-            "manual": {"type": ["object", "null"]},
-            "submitted": {"type": ["object", "null"]},
-            "changed_since_submission": {"type": ["object", "null"]},
         },
-    },
-}
+    }
 
 
 def _comma_list(item: str) -> dict:
@@ -284,6 +294,7 @@ def document(
 ) -> dict:
     """The document; ``default_limit``, ``max_limit`` and ``first_year`` as configured
     (API_EVENTS_LIMIT, API_EVENTS_MAX_LIMIT, INDICATORS_FIRST_YEAR)."""
+    languages = content_languages()
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -335,7 +346,7 @@ def document(
                             "Working languages of the event (any of), comma-separated (no "
                             "empty value or item). Also read as `language`, its name on every "
                             "other surface, or `held_in`; give only one of them.",
-                            _comma_list(_one_of(LANGUAGE_CODES)),
+                            _comma_list(_one_of(languages)),
                         ),
                         _parameter(
                             "q",
@@ -358,7 +369,7 @@ def document(
                             "Opaque position from a `next` link. " + CURSOR_PROMISE,
                             {"type": "string"},
                         ),
-                        _HL,
+                        _hl(languages),
                     ],
                     "responses": {
                         "200": _json(
@@ -383,7 +394,7 @@ def document(
                     "summary": "One public event",
                     "parameters": [
                         _parameter("id", "Event id", {"type": "integer", "minimum": 1}, "path"),
-                        _HL,
+                        _hl(languages),
                     ],
                     "responses": {
                         "200": _json(_ref("Event"), "The event.", _ETAG),
@@ -417,5 +428,5 @@ def document(
                 }
             },
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": _schemas(languages)},
     }

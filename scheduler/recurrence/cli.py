@@ -12,7 +12,7 @@ from ..core.time import DEFAULT_TZ, parse_local_datetime
 from . import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, describe, expand, validate
 
 rules_group = click.Group("rules", help="Recurrence rules.")
-LOCALES = ("et", "en", "ru")
+LOCALES = ("et", "en", "ru", "uk")  # the languages describe() speaks
 
 
 @rules_group.command("preview")

@@ -1,4 +1,4 @@
-"""Describe a series in words, in Estonian, English or Russian.
+"""Describe a series in words, in Estonian, English, Russian or Ukrainian (else English).
 
 The description is built from the parsed rule: frequency and interval, weekdays (with
 ordinals), days of the month, time of day, COUNT or UNTIL, the months the rule or its pauses
@@ -53,7 +53,8 @@ def _unit_words(one: str, many: str) -> dict[str, tuple[str, str]]:
 def describe(spec: RecurrenceSpec, locale: str = "en") -> str:
     """A human description of the series, e.g. "every Tuesday at 18:00, except July–September".
 
-    ``locale`` is et, en or ru (a region such as ru_RU is ignored); anything else gives English.
+    ``locale`` is et, en, ru or uk (a region such as ru_RU is ignored); anything else gives
+    English (``described_language``).
     """
     validate(spec)
     words = phrasebook(locale)
@@ -316,16 +317,17 @@ def _pause_phrase(pause: DateRange, year: int | None, words: English) -> str:
 # side: English, Estonian, Russian. None where a phrasebook words it otherwise (Russian's
 # weekly() says "every" and names the weekdays itself).
 _AROUND = {
-    "at": ("at {}", "kell {}", "в {}"),
-    "until": ("until {}", "kuni {}", "до {}"),
-    "except": ("except {}", "v.a {}", "кроме {}"),
-    "on_dates": ("on {}", "{}", "{}"),
-    "also_on": ("also on {}", "lisaks {}", "а также {}"),
-    "on_ordinals": ("on {}", "{}", "в {}"),
-    "on_days": ("on {}", "{}", "{}"),
-    "every": ("every {}", "iga {}", None),
-    "on_weekdays": ("on {}", "{}", None),
-    "habitually": ("on {}", "{}", "по {}"),
+    # English, Estonian, Russian, Ukrainian
+    "at": ("at {}", "kell {}", "в {}", "о {}"),
+    "until": ("until {}", "kuni {}", "до {}", "до {}"),
+    "except": ("except {}", "v.a {}", "кроме {}", "крім {}"),
+    "on_dates": ("on {}", "{}", "{}", "{}"),
+    "also_on": ("also on {}", "lisaks {}", "а также {}", "а також {}"),
+    "on_ordinals": ("on {}", "{}", "в {}", "у {}"),
+    "on_days": ("on {}", "{}", "{}", "{}"),
+    "every": ("every {}", "iga {}", None, None),
+    "on_weekdays": ("on {}", "{}", None, None),
+    "habitually": ("on {}", "{}", "по {}", "по {}"),
 }
 
 
@@ -656,7 +658,89 @@ class Russian(English):
         return f"{count} {self.plural(count, ('раз', 'раза', 'раз'))}"
 
 
-_PHRASEBOOKS: dict[str, type[English]] = {"en": English, "et": Estonian, "ru": Russian}
+class Ukrainian(Russian):
+    babel_locale = "uk"
+    public_holidays_excepted = "державних свят"
+    next_working_day = "у державні свята переноситься на наступний робочий день"
+    _around = _phrases_around(3)
+    _genders = ("m", "m", "f", "m", "f", "f", "f")
+    _weekday_accusative = _words("понеділок вівторок середу четвер п’ятницю суботу неділю")
+    _weekday_dative_plural = _words(
+        "понеділках вівторках середах четвергах п’ятницях суботах неділях"
+    )
+    _every_weekday = _words(
+        "щопонеділка щовівторка щосереди щочетверга щоп’ятниці щосуботи щонеділі"
+    )
+    _ordinal_stems = {
+        1: ("перший", "першу", "перше"),
+        2: ("другий", "другу", "друге"),
+        3: ("третій", "третю", "третє"),
+        4: ("четвертий", "четверту", "четверте"),
+        5: ("п’ятий", "п’яту", "п’яте"),
+        -1: ("останній", "останню", "останнє"),
+        -2: ("передостанній", "передостанню", "передостаннє"),
+    }
+    _units = {
+        "SECONDLY": ("щосекунди", ("секунду", "секунди", "секунд")),
+        "MINUTELY": ("щохвилини", ("хвилину", "хвилини", "хвилин")),
+        "HOURLY": ("щогодини", ("годину", "години", "годин")),
+        "DAILY": ("щодня", ("день", "дні", "днів")),
+        "WEEKLY": ("щотижня", ("тиждень", "тижні", "тижнів")),
+        "MONTHLY": ("щомісяця", ("місяць", "місяці", "місяців")),
+        "YEARLY": ("щороку", ("рік", "роки", "років")),
+    }
+
+    def every_unit(self, freq: str, interval: int) -> str:
+        every, forms = self._units[freq]
+        return every if interval == 1 else f"раз на {interval} {self.plural(interval, forms)}"
+
+    def weekly(self, interval: int, weekdays: tuple[int, ...], freq: str = "WEEKLY") -> str:
+        if sorted(weekdays) == list(WORKING_WEEK):
+            days = "у робочі дні"
+        elif len(weekdays) == 1 and interval == 1:
+            return self._every_weekday[weekdays[0]]
+        else:
+            days = f"по {self.list([self._weekday_dative_plural[day] for day in weekdays])}"
+        return days if interval == 1 else f"{self.every_unit(freq, interval)} {days}"
+
+    def monthly(self, interval: int, detail: str) -> str:
+        if interval == 1:
+            return f"{detail} кожного місяця"
+        return f"{self.every_unit('MONTHLY', interval)}, {detail}"
+
+    def ordinal_for(self, ordinal: int, gender: str) -> str:
+        index = "mfn".index(gender)
+        if ordinal in self._ordinal_stems:
+            return self._ordinal_stems[ordinal][index]
+        ending = ("-й", "-у", "-е")[index]
+        return f"{ordinal}{ending}" if ordinal > 0 else f"{-ordinal}{ending} з кінця"
+
+    def counted_days(self, days: Sequence[int]) -> str:
+        return f"{self.list([f'{day}-го' for day in days])} числа"
+
+    def day_from_end(self, day: int) -> str:
+        return "в останній день" if day == -1 else f"в {-day}-й день з кінця"
+
+    def month_range(self, first: int, last: int, year: int | None = None) -> str:
+        text = English.month_range(self, first, last)
+        return text if year is None else f"{text} {year}\u202fр."
+
+    def times_count(self, count: int) -> str:
+        return f"{count} {self.plural(count, ('раз', 'рази', 'разів'))}"
+
+
+_PHRASEBOOKS: dict[str, type[English]] = {
+    "en": English,
+    "et": Estonian,
+    "ru": Russian,
+    "uk": Ukrainian,
+}
+
+
+def described_language(locale: str) -> str:
+    """The language ``describe`` answers ``locale`` in: its own, or English."""
+    language = str(locale or "").replace("-", "_").split("_")[0].lower()
+    return language if language in _PHRASEBOOKS else "en"
 
 
 def _by_weekday(entries: Sequence[WeekdayRule]) -> list[tuple[int, list[WeekdayRule]]]:

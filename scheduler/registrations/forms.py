@@ -31,9 +31,10 @@ from wtforms.validators import (
 
 from ..accounts.addresses import AccountEmail
 from ..core.bounds import MAX_ATTENDANCE, MAX_ID, MAX_NOTE_CHARS
+from ..core.localized import SOURCE, with_texts
 from ..core.time import zone
 from ..events.forms import kov_choices
-from ..web.forms import HoneypotForm
+from ..web.forms import HoneypotForm, TranslatedForm
 from .models import (
     DEFAULT_CLOSES_BEFORE_MINUTES,
     SETTING_FIELDS,
@@ -141,7 +142,15 @@ MODES = [
 QUESTION = [Optional(), Length(max=MAX_NOTE_CHARS)]
 
 
-class SettingsForm(FlaskForm):
+def _translated_question(language) -> TextAreaField:
+    return TextAreaField(
+        _l("The free question (%(language)s)", language=language), validators=QUESTION
+    )
+
+
+class SettingsForm(TranslatedForm):
+    TRANSLATED = {"question": _translated_question}
+
     """A series' registration settings, or one occurrence's override."""
 
     mode = SelectField(_l("Registration"), choices=MODES)
@@ -166,8 +175,6 @@ class SettingsForm(FlaskForm):
     ask_kov = BooleanField(_l("Ask for the local government"))
     ask_accessibility = BooleanField(_l("Ask about accessibility needs"))
     question = TextAreaField(_l("A free question (Estonian)"), validators=QUESTION)
-    question_en = TextAreaField(_l("The free question in English"), validators=QUESTION)
-    question_ru = TextAreaField(_l("The free question in Russian"), validators=QUESTION)
     submit = SubmitField(_l("Save"))
 
     def for_occurrence(self) -> None:
@@ -180,6 +187,7 @@ class SettingsForm(FlaskForm):
             return
         for name in SETTING_NAMES:
             self[name].data = getattr(settings, name)
+        self.fill_texts("question", settings)
         self.mode.data = str(settings.mode)
         for name in ("opens_at", "closes_at"):
             value = getattr(settings, name)
@@ -189,8 +197,9 @@ class SettingsForm(FlaskForm):
         """What to store: the settings' fields, times as instants."""
         values = {name: self[name].data for name in SETTING_NAMES}
         values["mode"] = RegistrationMode(self.mode.data)
-        for name in ("question", "question_en", "question_ru"):
-            values[name] = (values[name] or "").strip() or None
+        questions = self.texts("question")
+        values["question"] = questions[SOURCE]
+        values["translations"] = with_texts({}, "question", questions)
         for name in ("opens_at", "closes_at"):
             local = self[name].data
             values[name] = local.replace(tzinfo=zone(tz)).astimezone(UTC) if local else None
@@ -203,5 +212,5 @@ class SettingsForm(FlaskForm):
 
 #: the settings the form writes as they are (mode and times are converted)
 SETTING_NAMES = tuple(
-    name for name in SETTING_FIELDS if name not in ("mode", "opens_at", "closes_at")
+    name for name in SETTING_FIELDS if name not in ("mode", "opens_at", "closes_at", "translations")
 )

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
-from ..core.types import UTCDateTime, enum_column
+from ..core.types import TranslatedRow, UTCDateTime, enum_column, translations_column
 from ..events.models import Event, Series
 from ..extensions import db
 from ..organisations.models import Organisation
@@ -56,16 +56,16 @@ SETTING_FIELDS = (
     "ask_kov",
     "ask_accessibility",
     "question",
-    "question_en",
-    "question_ru",
+    "translations",
 )
 
 
-class RegistrationSettings(db.Model):
+class RegistrationSettings(TranslatedRow, db.Model):
     """How an occurrence takes registrations: set on a series, or on one event (an override
     that replaces the series' settings for that occurrence as a whole)."""
 
     __tablename__ = "registration_settings"
+    TRANSLATED = ("question",)
     __table_args__ = (
         CheckConstraint(
             "(series_id IS NULL) <> (event_id IS NULL)", name="ck_registration_settings_owner"
@@ -95,8 +95,7 @@ class RegistrationSettings(db.Model):
     ask_kov: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     ask_accessibility: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     question: Mapped[str | None] = mapped_column(Text)  # the free question, Estonian
-    question_en: Mapped[str | None] = mapped_column(Text)
-    question_ru: Mapped[str | None] = mapped_column(Text)
+    translations: Mapped[dict] = translations_column()  # the question in other languages
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

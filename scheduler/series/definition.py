@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..core.localized import content_languages
 from ..recurrence import RecurrenceSpec, RuleError, describe, expand, parse_rule
 from ..recurrence.engine import WEEKDAY_CODES, holiday_calendar
 
 RULE_KINDS = ("once", "weekly", "monthly_day", "monthly_weekday", "yearly", "raw")
 ORDINALS = (1, 2, 3, 4, -1)
-DESCRIPTION_LOCALES = ("et", "en", "ru")
 #: without an end, the preview (and its clash check) looks this far past the start
 PREVIEW_YEARS = 3
 MAX_PREVIEW_OCCURRENCES = 2000
@@ -273,7 +273,7 @@ def build_preview(request: PreviewRequest, bookings: Sequence[Booking]) -> Previ
         total=len(found),
         skipped_holidays=holidays,
         paused_months=paused,
-        descriptions={locale: describe(spec, locale) for locale in DESCRIPTION_LOCALES},
+        descriptions={locale: describe(spec, locale) for locale in content_languages()},
         clashes=find_clashes(found, bookings, request.location, request.organisers, zone),
         window_end=window_end,
         truncated=truncated,

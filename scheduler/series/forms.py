@@ -30,7 +30,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.bounds import MAX_NOTE_CHARS, is_reasonable_date
-from ..core.localized import localized
+from ..core.localized import localized, with_texts
 from ..core.policy import can
 from ..core.vocabulary import EVENT_TYPES, LANGUAGES
 from ..events.labels import HOLIDAY_LABELS, event_type_label
@@ -42,6 +42,7 @@ from ..plans.models import Activity
 from ..plans.schema import format_range, parse_pause
 from ..recurrence import RuleError
 from ..web.conflicts import VersionedForm
+from ..web.forms import TranslatedForm
 from .definition import RuleControls, controls_for, rule_text
 from .service import SeriesValues, activity_bounds
 
@@ -93,21 +94,26 @@ SCOPE_LABELS = {
 }
 
 
-class SeriesForm(VersionedForm, FlaskForm):
+def _translated_title(language) -> StringField:
+    return StringField(_l("Title (%(language)s)", language=language), validators=TEXT)
+
+
+def _translated_description(language) -> TextAreaField:
+    return TextAreaField(
+        _l("Description (%(language)s)", language=language),
+        validators=[Optional(), Length(max=MAX_NOTE_CHARS)],
+    )
+
+
+class SeriesForm(VersionedForm, TranslatedForm):
+    TRANSLATED = {"title": _translated_title, "description": _translated_description}
+
     organisation = SelectField(_l("Organisation"), choices=[], validators=[DataRequired()])
     activity = SelectField(_l("Activity"), choices=[])
     event_type = SelectField(_l("Type"), choices=[], validators=[DataRequired()])
     title = StringField(_l("Title (Estonian)"), validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title (English)"), validators=TEXT)
-    title_ru = StringField(_l("Title (Russian)"), validators=TEXT)
     description = TextAreaField(
         _l("Description (Estonian)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
-    )
-    description_en = TextAreaField(
-        _l("Description (English)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
-    )
-    description_ru = TextAreaField(
-        _l("Description (Russian)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
     )
     languages = MultiCheckboxField(_l("Working languages"), choices=[])
     location = StringField(_l("Place"), validators=TEXT)
@@ -186,7 +192,10 @@ class SeriesForm(VersionedForm, FlaskForm):
         self.organisation.data = str(series.organisation_id)
         self.activity.data = series.activity.code if series.activity else ""
         self.event_type.data = series.event_type
-        for name in (*SERIES_TEXTS, "location", "online_url"):
+        for name in SERIES_TEXTS:
+            if name != "translations":
+                self.fill_texts(name, series)
+        for name in ("location", "online_url"):
             getattr(self, name).data = getattr(series, name)
         self.note.data = series.note
         self.languages.data = list(series.languages or [])
@@ -243,11 +252,12 @@ class SeriesForm(VersionedForm, FlaskForm):
             activity_id=activity.id if activity else None,
             event_type=self.event_type.data,
             title=self.title.data.strip(),
-            title_en=_text(self.title_en.data),
-            title_ru=_text(self.title_ru.data),
             description=_text(self.description.data),
-            description_en=_text(self.description_en.data),
-            description_ru=_text(self.description_ru.data),
+            translations=with_texts(
+                with_texts({}, "title", self.texts("title")),
+                "description",
+                self.texts("description"),
+            ),
             languages=[code for code in LANGUAGES if code in (self.languages.data or [])],
             location=_text(self.location.data),
             online_url=_text(self.online_url.data),

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..core.localized import language_fields
+from ..core.localized import flat_name, language_fields, texts_of, with_texts
 from ..core.policy import EventVisibility
 from ..core.time import DEFAULT_TZ, local_midnight, utcnow, zone
 from ..events import presentation as show
@@ -54,9 +54,19 @@ LONGEST_EVENT = MOVE_REACH + timedelta(days=1)
 TIME_FIELDS = ("start_date", "start_time", "duration_minutes")
 RULE_FIELDS = ("rule", "rdates", "exdates", "pauses", "holiday_policy")
 PLACE_FIELDS = ("location", "online_url")
-TITLE_FIELDS = language_fields("title")
-#: a change to these asks "only this event, this and following, or all events?"
-SCHEDULE_FIELDS = TIME_FIELDS + RULE_FIELDS + PLACE_FIELDS + TITLE_FIELDS
+TRANSLATED_FIELDS = ("title", "description")
+
+
+def title_fields() -> tuple[str, ...]:
+    """The title in each language, by flat name (``title``, ``title_en``, …)."""
+    return language_fields("title")
+
+
+def schedule_fields() -> set[str]:
+    """A change to these asks "only this event, this and following, or all events?"."""
+    return {*TIME_FIELDS, *RULE_FIELDS, *PLACE_FIELDS, *title_fields()}
+
+
 SCOPES = ("one", "following", "all")
 
 
@@ -68,11 +78,8 @@ class SeriesValues:
     activity_id: int | None
     event_type: str
     title: str
-    title_en: str | None
-    title_ru: str | None
     description: str | None
-    description_en: str | None
-    description_ru: str | None
+    translations: dict  # title and description in the other languages (core.localized)
     languages: list[str]
     location: str | None
     online_url: str | None
@@ -179,18 +186,29 @@ def bookings_for(
     ]
 
 
+VALUE_FIELDS = frozenset(item.name for item in fields(SeriesValues))
+
+
 def changed_fields(series: Series, values: SeriesValues) -> set[str]:
-    return {
-        item.name
-        for item in fields(SeriesValues)
-        if getattr(series, item.name) != getattr(values, item.name)
-    }
+    """The values that differ; a change of ``translations`` also names each text that
+    changed by its flat name (``title_ru``)."""
+    changed = {name for name in VALUE_FIELDS if getattr(series, name) != getattr(values, name)}
+    if "translations" in changed:
+        for field in TRANSLATED_FIELDS:
+            before, after = texts_of(series, field), texts_of(values, field)
+            changed |= {flat_name(field, code) for code in after if before[code] != after[code]}
+    return changed
+
+
+def _apply(series: Series, values: SeriesValues, names: set[str]) -> None:
+    for name in names & VALUE_FIELDS:
+        setattr(series, name, getattr(values, name))
 
 
 def needs_scope(series: Series, values: SeriesValues) -> bool:
     """Whether saving must ask which events the change applies to: the time, rule, place or
     title of a series that already has occurrences changes."""
-    if not changed_fields(series, values) & set(SCHEDULE_FIELDS):
+    if not changed_fields(series, values) & schedule_fields():
         return False
     return db.session.scalar(select(func.count(Event.id)).where(Event.series_id == series.id)) > 0
 
@@ -264,7 +282,7 @@ def change_series(
     check_rule(values.rule, budget.limits)
     values.rule = kept_rule_text(series.rule, values.rule)
     _follow_new_time(series, values)
-    if scope == "all" or not changed_fields(series, values) & set(SCHEDULE_FIELDS):
+    if scope == "all" or not changed_fields(series, values) & schedule_fields():
         return _change_all(series, values, budget)
     if occurrence is None or occurrence.series_id != series.id:
         raise OccurrenceError(_l("choose the occurrence the change starts from"))
@@ -306,8 +324,7 @@ def _bump(series: Series, changed: set[str]) -> None:
 
 def _change_all(series: Series, values: SeriesValues, budget: RuleBudget) -> ChangeResult:
     changed = changed_fields(series, values)
-    for name in changed:
-        setattr(series, name, getattr(values, name))
+    _apply(series, values, changed)
     db.session.flush()
     _bump(series, changed)
     report = expand_series(series, default_horizon(), budget)
@@ -318,7 +335,7 @@ def _change_all(series: Series, values: SeriesValues, budget: RuleBudget) -> Cha
 
 def _announce_edits(series: Series, changed: set[str], now: datetime) -> None:
     """Organisers of coming events hear of a new title or place (reminders' notices)."""
-    if changed & set(PLACE_FIELDS + TITLE_FIELDS):
+    if changed & {*PLACE_FIELDS, *title_fields()}:
         for event in series.events:
             if event.status == EventStatus.PLANNED and event.start >= now:
                 signals.occurrence_edited.send(event)
@@ -346,15 +363,16 @@ def _change_one(series: Series, values: SeriesValues, event: Event) -> ChangeRes
         day = event.start.astimezone(local).date()
         start = datetime.combine(day, values.start_time, tzinfo=local)
         move_occurrence(event, start, start + timedelta(minutes=values.duration_minutes))
-    if changed & set(TITLE_FIELDS + PLACE_FIELDS):
+    if changed & {*title_fields(), *PLACE_FIELDS}:
         edit_occurrence(
             event,
             title=values.title if "title" in changed else None,
             location=values.location or "" if "location" in changed else None,
         )
-    rest = changed - set(SCHEDULE_FIELDS)
-    for name in rest:
-        setattr(series, name, getattr(values, name))
+    rest = changed - schedule_fields()
+    if "translations" in rest:  # only the descriptions: titles changed for this event alone
+        values.translations = with_texts(values.translations, "title", texts_of(series, "title"))
+    _apply(series, values, rest)
     _bump(series, rest)
     return ChangeResult("one", series, kept=[event])
 

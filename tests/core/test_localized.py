@@ -4,17 +4,45 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from scheduler.core.localized import estonian_key, localized, sorted_estonian, text_language
+import pytest
 
-TARTU = SimpleNamespace(name="Tartu linn", name_en="Tartu city", name_ru="город Тарту")
-ONLY_EN = SimpleNamespace(name="Rakvere linn", name_en="Rakvere city", name_ru=None)
-ONLY_ET = SimpleNamespace(name="Saue vald", name_en=None, name_ru=None)
+from scheduler.core.localized import (
+    LANGUAGES,
+    assign_texts,
+    content_languages,
+    estonian_key,
+    flat_texts,
+    localized,
+    sorted_estonian,
+    split_flat_name,
+    text_language,
+    texts_of,
+    translations_of,
+    use_languages,
+)
+
+
+def _row(name, **others):
+    return SimpleNamespace(name=name, translations={"name": others} if others else {})
+
+
+TARTU = _row("Tartu linn", en="Tartu city", ru="город Тарту", uk="місто Тарту")
+ONLY_EN = _row("Rakvere linn", en="Rakvere city")
+ONLY_ET = _row("Saue vald")
+
+
+@pytest.fixture
+def finnish_too():
+    use_languages((*LANGUAGES, "fi"))
+    yield
+    use_languages(LANGUAGES)
 
 
 def test_a_name_is_shown_in_the_visitors_language():
     assert localized(TARTU, "name", "et") == "Tartu linn"
     assert localized(TARTU, "name", "en") == "Tartu city"
     assert localized(TARTU, "name", "ru") == "город Тарту"
+    assert localized(TARTU, "name", "uk") == "місто Тарту"
 
 
 def test_a_missing_translation_falls_back_to_english_then_estonian():
@@ -26,10 +54,42 @@ def test_a_missing_translation_falls_back_to_english_then_estonian():
 
 
 def test_an_estonian_page_without_an_estonian_text_shows_the_english_one():
-    only_english = SimpleNamespace(name="", name_en="Only English")
+    only_english = _row("", en="Only English")
     assert localized(only_english, "name", "et") == "Only English"
     assert text_language(only_english, "name", "et") == "en"
     assert localized(SimpleNamespace(name=None), "name", "ru") == ""
+
+
+def test_texts_live_in_one_column_whatever_the_languages():
+    row = SimpleNamespace(title="Klubi", translations={})
+    assign_texts(row, "title", {"et": "Keeleklubi", "ru": "Языковой клуб", "uk": None})
+    assert row.title == "Keeleklubi"
+    assert row.translations == {"title": {"ru": "Языковой клуб"}}
+    assert flat_texts(row, "title") == {
+        "title": "Keeleklubi", "title_en": None, "title_ru": "Языковой клуб", "title_uk": None
+    }  # fmt: skip
+    assign_texts(row, "title", {"ru": ""})
+    assert row.translations == {}, "a text emptied in every other language leaves nothing"
+
+
+def test_a_further_language_is_one_entry_in_the_list(finnish_too):
+    assert content_languages()[-1] == "fi"
+    entry = {"title": "Klubi", "title_fi": "Kerho"}
+    assert translations_of(entry, "title") == {"title": {"fi": "Kerho"}}
+    assert localized(entry, "title", "fi") == "Kerho"
+    assert texts_of(_row("Tartu linn", fi="Tarton kaupunki"), "name")["fi"] == "Tarton kaupunki"
+
+
+def test_a_language_left_out_of_the_list_is_not_shown():
+    row = _row("Tartu linn", fi="Tarton kaupunki")
+    assert localized(row, "name", "fi") == "Tartu linn"
+    assert "fi" not in texts_of(row, "name")
+
+
+def test_flat_names_name_a_field_and_a_language():
+    assert split_flat_name("title_ru") == ("title", "ru")
+    assert split_flat_name("cancel_reason_uk") == ("cancel_reason", "uk")
+    assert split_flat_name("title") is None
 
 
 def test_estonian_alphabet_puts_sh_z_zh_after_s_and_o_tilde_a_o_u_after_w():

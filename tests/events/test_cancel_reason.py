@@ -30,20 +30,26 @@ def test_the_command_line_takes_the_reason_in_each_language(series, runner):
             str(event.id),
             "--reason",
             "Ruum on remondis",
-            "--reason-en",
+            "--reason-in",
+            "en",
             "The room is being renovated",
-            "--reason-ru",
-            "Помещение на ремонте",
+            "--reason-in",
+            "uk",
+            "Приміщення на ремонті",
         ]
     )
     assert result.exit_code == 0, result.output
     event = _event(series)
     assert event.status == EventStatus.CANCELLED
-    assert _reasons(event) == (
-        "Ruum on remondis",
-        "The room is being renovated",
-        "Помещение на ремонте",
-    )
+    assert _reasons(event) == ("Ruum on remondis", "The room is being renovated", None)
+    assert event.cancel_reason_uk == "Приміщення на ремонті"
+
+
+def test_the_command_line_refuses_a_reason_in_a_language_the_site_has_not(series, runner):
+    event = _event(series, 2)
+    result = runner.invoke(args=["events", "cancel", str(event.id), "--reason-in", "xx", "Midagi"])
+    assert result.exit_code == 2 and "xx: not one of en, ru, uk" in result.output
+    assert _event(series, 2).status != EventStatus.CANCELLED
 
 
 def test_the_command_line_reason_alone_stays_estonian(series, runner):
@@ -69,7 +75,7 @@ def test_the_page_takes_the_reason_in_each_language(series, admin_client):
 
 def test_the_workspace_page_labels_the_reason_for_cancelling_not_notes(series, admin_client):
     event = _event(series)
-    cancel_occurrence(event, "Ruum on kinni", reason_ru="Помещение закрыто")
+    cancel_occurrence(event, "Ruum on kinni", translations={"ru": "Помещение закрыто"})
     db.session.commit()
     page = admin_client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert "<dt>Reason for cancelling</dt>" in page
@@ -80,6 +86,6 @@ def test_the_workspace_page_labels_the_reason_for_cancelling_not_notes(series, a
 
 def test_restoring_forgets_the_reason_in_every_language(series):
     event = _event(series)
-    cancel_occurrence(event, "Kinni", reason_en="Closed", reason_ru="Закрыто")
+    cancel_occurrence(event, "Kinni", translations={"en": "Closed", "ru": "Закрыто"})
     restore_occurrence(event)
     assert _reasons(event) == (None, None, None)

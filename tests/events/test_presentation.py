@@ -23,8 +23,7 @@ def test_the_fallback_chain_is_the_visitors_language_then_english_then_estonian(
 def _event(**overrides):
     series = SimpleNamespace(
         title="Klubi",
-        title_en="Club",
-        title_ru=None,
+        translations={"title": {"en": "Club"}},
         location="Lai 1, Tartu",
         online_url=None,
         timezone="Europe/Tallinn",
@@ -100,8 +99,7 @@ def _occurrence(**overrides):
         **{
             **vars(_event().series),
             "description": "Klubi kõigile.",
-            "description_en": None,
-            "description_ru": "Клуб для всех.",
+            "translations": {"title": {"en": "Club"}, "description": {"ru": "Клуб для всех."}},
             "languages": ["et", "en"],
         }
     )
@@ -118,8 +116,7 @@ def _occurrence(**overrides):
         status="planned",
         uid=None,
         cancel_reason=None,
-        cancel_reason_en=None,
-        cancel_reason_ru=None,
+        translations={},
     )
     values.update(overrides)
     return SimpleNamespace(**values)
@@ -143,7 +140,11 @@ def test_an_event_as_shown_has_its_texts_times_with_offsets_and_links():
 
 
 def test_only_an_event_called_off_is_cancelled_and_its_reason_follows_the_chain():
-    cancelled = _occurrence(status="cancelled", cancel_reason="Remont", cancel_reason_en="Repairs")
+    cancelled = _occurrence(
+        status="cancelled",
+        cancel_reason="Remont",
+        translations={"cancel_reason": {"en": "Repairs"}},
+    )
     shown = _present(cancelled)
     assert (shown.status, shown.reason, shown.schema_status) == (
         "cancelled",

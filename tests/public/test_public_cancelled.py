@@ -63,10 +63,9 @@ def test_the_reason_is_shown_in_the_readers_language_and_marked_when_it_falls_ba
     cancel_occurrence(
         every,
         "Maja on remondis",
-        reason_en="The house is being renovated",
-        reason_ru="Дом на ремонте",
+        translations={"en": "The house is being renovated", "ru": "Дом на ремонте"},
     )
-    cancel_occurrence(some, "Juhendaja on haige", reason_en="The tutor is ill")
+    cancel_occurrence(some, "Juhendaja on haige", translations={"en": "The tutor is ill"})
     db.session.commit()
 
     def reason(event, language: str) -> str:

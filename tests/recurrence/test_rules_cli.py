@@ -23,7 +23,7 @@ def test_preview_lists_occurrences_in_local_time_across_dst():
         "2024-03-26T18:00:00+02:00",
         "2024-04-02T18:00:00+03:00",
     ]
-    assert set(payload["descriptions"]) == {"et", "en", "ru"}
+    assert set(payload["descriptions"]) == {"et", "en", "ru", "uk"}
 
 
 def test_preview_honours_pauses_and_holidays():

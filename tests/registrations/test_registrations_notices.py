@@ -154,7 +154,7 @@ def test_cancelling_the_occurrence_keeps_registrant_mail_and_tells_everyone(app,
     seat(event, "mari")
     seat(event, "jaan")
     event = db.session.get(type(event), event.id)
-    cancel_occurrence(event, "Koolitaja on haige", reason_en="The trainer is ill")
+    cancel_occurrence(event, "Koolitaja on haige", translations={"en": "The trainer is ill"})
     db.session.commit()
 
     dispatch_due()
