@@ -125,13 +125,20 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def app_settings() -> dict:
+    """Settings a test module gives its app besides TestConfig's (override the fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_settings):
     app = create_app(
         _config(
             database_url,
             INSTANCE_PATH=str(tmp_path / "instance"),
             MAIL_CAPTURE_DIR=str(tmp_path / "mail"),
             SCHEDULER_LOCK_FILE=str(tmp_path / "scheduler.lock"),
+            **app_settings,
         )
     )
     with app.app_context():

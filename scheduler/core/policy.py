@@ -181,6 +181,15 @@ def _share_event(user, event) -> bool:
     )
 
 
+def _translate(user, _obj=None) -> bool:
+    """The translations worklist: admins, and coordinators for their organisation."""
+    return _role(user) in (Role.ADMIN, Role.COORDINATOR)
+
+
+def _translate_organisation(user, organisation) -> bool:
+    return _is_admin(user) or _coordinates(user, _organisation_id(organisation))
+
+
 def _record_outcome(user, event) -> bool:
     return _manages_event(user, event) or (_role(user) == Role.ORGANISER and organises(user, event))
 
@@ -410,6 +419,8 @@ _RULES: dict[str, Rule] = {
     "create_series": _create_series,
     "edit_series": _change_event,
     "share_event": _share_event,
+    "translate": _active(_translate),
+    "translate_organisation": _active(_translate_organisation),
     "see_worklist": _see_worklist,
     "manage_calendars": _manage_calendars,
     "see_reminders": _see_reminders,

@@ -21,7 +21,14 @@ from ..core.bounds import (
     column_length,
     is_valid_id,
 )
-from ..core.localized import SOURCE, assign_texts, content_languages, translated_languages
+from ..core.localized import (
+    SOURCE,
+    assign_texts,
+    content_languages,
+    flat_name,
+    texts_of,
+    translated_languages,
+)
 from ..core.policy import is_imported
 from ..core.time import local_midnight, require_aware, utcnow, zone
 from ..extensions import db
@@ -210,6 +217,29 @@ def edit_occurrence(
     else:
         event.updated_at = utcnow()
     return event
+
+
+def translate_cancel_reason(event: Event, texts: Mapping[str, str | None]) -> set[str]:
+    """Give a cancelled occurrence's reason in further languages (``texts`` by code; the
+    Estonian one stays); the names of the texts that changed."""
+    return translate(event, "cancel_reason", texts, lambda: _mark_overridden(event))
+
+
+def translate(row, field: str, texts: Mapping[str, str | None], changed_hook) -> set[str]:
+    """Set ``row``'s ``field`` in the further languages ``texts`` gives; ``changed_hook`` runs
+    when one changed. The flat names of the texts that changed."""
+    before = texts_of(row, field)
+    wanted = {
+        code: _bounded((text or "").strip() or None, MAX_NOTE_CHARS, _l("the text"))
+        for code, text in texts.items()
+        if code in translated_languages()
+    }
+    after = {**before, **wanted}
+    changed = {flat_name(field, code) for code in wanted if after[code] != before[code]}
+    if changed:
+        assign_texts(row, field, after)
+        changed_hook()
+    return changed
 
 
 def record_outcome(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 
@@ -32,7 +33,13 @@ from ..events.expansion import (
 )
 from ..events.models import Event, EventStatus, Series
 from ..events.queries import visible_series
-from ..events.service import MOVE_REACH, OccurrenceError, edit_occurrence, move_occurrence
+from ..events.service import (
+    MOVE_REACH,
+    OccurrenceError,
+    edit_occurrence,
+    move_occurrence,
+    translate,
+)
 from ..events.uids import keep_uid
 from ..extensions import db
 from ..plans.models import Activity, Plan
@@ -320,6 +327,20 @@ def _bump(series: Series, changed: set[str]) -> None:
     series.updated_at = utcnow()
     if changed:
         signals.series_changed.send(series, fields=changed)
+
+
+def translate_series(series: Series, field: str, texts: Mapping[str, str | None]) -> set[str]:
+    """Give ``series``' title or description in further languages (``texts`` by code; the
+    Estonian text stays): every occurrence shows it at once, calendars see a new SEQUENCE, and
+    organisers of coming events hear of a new title. The names of the texts that changed."""
+    if field not in TRANSLATED_FIELDS:
+        raise ValueError(field)
+    names = translate(series, field, texts, lambda: None)
+    if names:
+        _bump(series, names | {"translations"})
+        if field == "title":
+            _announce_edits(series, names, utcnow())
+    return names
 
 
 def _change_all(series: Series, values: SeriesValues, budget: RuleBudget) -> ChangeResult:

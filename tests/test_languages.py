@@ -1,0 +1,99 @@
+"""Languages are one list: a further language is one entry in the LANGUAGES setting (and its
+catalogue), with no change to the schema or the code. Ukrainian is one of them already.
+
+The further language here is Finnish, which the site does not speak: configured in the app's
+settings alone, a title given in it reaches the event page, the iCal feed and the open API.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from scheduler.core.localized import LANGUAGES, content_languages
+from scheduler.core.time import utcnow, zone
+from scheduler.events.models import Event
+from scheduler.extensions import db
+from tests.factories import expand, make_org, make_series
+
+FINNISH_TITLE = "Keskustelukerho"
+
+
+@pytest.fixture
+def app_settings():
+    return {"LANGUAGES": (*LANGUAGES, "fi")}
+
+
+@pytest.fixture
+def club(app):
+    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
+    series = make_series(
+        "tartu-club",
+        org=make_org("tartu", name="Tartu linn"),
+        rule="FREQ=WEEKLY",
+        start=first,
+        bounds=(first, first + timedelta(weeks=3)),
+        title="Vestlusklubi",
+        title_en="Conversation club",
+        title_fi=FINNISH_TITLE,
+    )
+    expand(series, utcnow() + timedelta(days=60))
+    db.session.commit()
+    return series
+
+
+def _first_event(series) -> Event:
+    return min(series.events, key=lambda event: event.start)
+
+
+def test_a_language_in_the_setting_is_a_content_language(app, club):
+    assert content_languages()[-1] == "fi"
+    assert club.translations == {"title": {"en": "Conversation club", "fi": FINNISH_TITLE}}
+
+
+def test_a_title_in_a_further_language_is_on_the_page_in_the_feed_and_in_the_api(app, club):
+    client = app.test_client()
+    event = _first_event(club)
+    page = client.get(f"/events/{event.id}?lang=fi").get_data(as_text=True)
+    assert FINNISH_TITLE in page and '<html lang="fi"' in page
+
+    feed = client.get("/feeds/org/tartu.ics?lang=fi")
+    assert feed.status_code == 200
+    summaries = {str(v["SUMMARY"]) for v in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")}
+    assert summaries == {FINNISH_TITLE}
+
+    answer = client.get("/api/events?org=tartu&hl=fi").get_json()
+    assert {item["title"] for item in answer["items"]} == {FINNISH_TITLE}
+    assert answer["items"][0]["titles"]["fi"] == FINNISH_TITLE
+    document = client.get("/api/openapi.json").get_json()
+    hl = next(p for p in document["paths"]["/api/events"]["get"]["parameters"] if p["name"] == "hl")
+    assert "fi" in hl["schema"]["enum"]
+
+
+def test_the_series_editor_asks_for_the_further_language_too(app, club):
+    from scheduler.accounts.models import Role
+    from tests.support.people import signed_in_as
+
+    client = app.test_client()
+    signed_in_as(client, Role.ADMIN)
+    page = client.get(f"/series/{club.id}/edit?lang=en").get_data(as_text=True)
+    assert 'name="title_fi"' in page and 'name="description_fi"' in page
+    assert f'value="{FINNISH_TITLE}"' in page
+
+
+def test_a_further_language_can_be_given_in_a_plan_file_and_an_unknown_one_is_refused():
+    from scheduler.plans.schema import SeriesEntry
+
+    entry = {
+        "key": "k",
+        "activity": "1",
+        "type": "club",
+        "title": "Klubi",
+        "title_fi": "Kerho",
+        "start": "2024-01-02T18:00:00",
+    }
+    assert SeriesEntry.model_validate(entry).translations == {"title": {"fi": "Kerho"}}
+    with pytest.raises(ValueError, match="title_xx: xx is not one of the site's languages"):
+        SeriesEntry.model_validate({**entry, "title_xx": "?"})
