@@ -6,13 +6,17 @@ Accept-Language) for this answer only, so that a city website's visitors get no 
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, send_from_directory
+import json
+import re
+from pathlib import Path
+
+from flask import current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..events import queries
 from ..events.filters import WIDGET, FilterError, Limits, page_language
-from ..events.presentation import listing_url
+from ..events.presentation import alerts_url, listing_url
 from ..events.uids import event_uid
 from ..publicapi.addresses import base_url, languages
 from ..web import security_headers
@@ -25,14 +29,38 @@ FRAMABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "fra
 assert FRAMABLE_POLICY != CONTENT_SECURITY_POLICY, "the site's CSP no longer says frame-ancestors"
 
 
+# The script's words, between these marks, come from the catalogues of every configured language.
+WORDS = re.compile(r"/\* words \*/.*?/\* end words \*/", re.S)
+
+
+def widget_words(language: str) -> dict[str, str]:
+    with force_locale(language):
+        return {
+            "none": _("No upcoming events"),
+            "more": _("More events"),
+            "alerts": _("Email alerts"),
+            "cancelled": _("Cancelled"),
+            "label": _("Upcoming events"),
+        }
+
+
+def script_source() -> bytes:
+    """``static/js/embed.js`` with the words of each configured language (made once)."""
+    made = current_app.extensions.get("scheduler.embed_script")
+    if made is None:
+        source = (Path(current_app.static_folder) / "js" / "embed.js").read_text("utf-8")
+        words = json.dumps({code: widget_words(code) for code in languages()}, ensure_ascii=False)
+        made = WORDS.sub(lambda _match: words, source, count=1).encode()
+        current_app.extensions["scheduler.embed_script"] = made
+    return made
+
+
 def script():
     """``/embed.js``: cached for EMBED_SCRIPT_MAX_AGE, then revalidated by its ETag."""
-    response = send_from_directory(
-        current_app.static_folder,
-        "js/embed.js",
-        max_age=current_app.config["EMBED_SCRIPT_MAX_AGE"],
-        conditional=True,
-    )
+    response = current_app.response_class(script_source(), mimetype="text/javascript")
+    response.add_etag()
+    response.cache_control.max_age = current_app.config["EMBED_SCRIPT_MAX_AGE"]
+    response.make_conditional(request)
     response.cache_control.public = True
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -76,6 +104,7 @@ def events():
             entries=entries(rows, language=language, uid=event_uid, base_url=base_url()),
             problem=None,
             more_url=listing_url(base_url(), query.orgs, language),
+            alerts_url=alerts_url(base_url(), query.orgs, language),
         )
     return _page(body, 200)
 
@@ -88,6 +117,7 @@ def _problem(error: FilterError, language: str):
             entries=[],
             problem=error.message(_),
             more_url=listing_url(base_url(), (), language),
+            alerts_url=alerts_url(base_url(), (), language),
         )
     return _page(body, 400)
 

@@ -137,6 +137,12 @@ def listing_url(base_url: str, orgs: Sequence[str], language: str) -> str:
     return f"{base_url.rstrip('/')}{path}?lang={language}"
 
 
+def alerts_url(base_url: str, orgs: Sequence[str], language: str) -> str:
+    """Subscribing to email alerts, for one organisation's city when there is one."""
+    city = f"org={orgs[0]}&" if len(orgs) == 1 else ""
+    return f"{base_url.rstrip('/')}/subscribe?{city}lang={language}"
+
+
 def ics_url(base_url: str, event_id: int, language: str | None = None) -> str:
     """The event as an iCalendar file (``/events/<id>.ics``)."""
     query = f"?lang={language}" if language else ""

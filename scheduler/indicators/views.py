@@ -29,6 +29,7 @@ from ..core.policy import can
 from ..core.time import utcnow, zone
 from ..extensions import db
 from ..history.display import records_since
+from ..translating.worklist import language_completeness
 from ..web.access import admit, requires
 from ..web.conflicts import VersionedForm, compare, conflict_response
 from ..web.forms import flash_errors
@@ -87,6 +88,9 @@ def index():
     year = _year()
     report = _report(year)
     rows = report.as_list()
+    completeness = None
+    if can(current_user, "manage_indicators"):
+        completeness = language_completeness(utcnow())
     return render_template(
         "indicators/index.html",
         report=report,
@@ -94,6 +98,7 @@ def index():
         charts=_charts(rows),
         locale=str(get_locale()),
         year=year,
+        completeness=completeness,
     )
 
 

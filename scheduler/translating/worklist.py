@@ -141,3 +141,49 @@ def fill(row, field: str, texts: dict[str, str | None]) -> set[str]:
     if isinstance(row, Organisation) and field == "name":
         return translate(row, "name", texts, lambda: None)
     raise ValueError(f"{type(row).__name__}.{field} is not translated here")
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many coming public events a language has its own title and description for."""
+
+    language: str
+    events: int
+    titled: int
+    with_description: int
+    described: int
+
+    @staticmethod
+    def _share(part: int, whole: int) -> int | None:
+        return round(100 * part / whole) if whole else None
+
+    @property
+    def title_percent(self) -> int | None:
+        return self._share(self.titled, self.events)
+
+    @property
+    def description_percent(self) -> int | None:
+        return self._share(self.described, self.with_description)
+
+
+def language_completeness(now: datetime) -> list[Completeness]:
+    """Every language of the site across the coming public events (each occurrence counts)."""
+    statement = (
+        select(Series.title, Series.description, Series.translations, func.count(Event.id))
+        .join(Event, Event.series_id == Series.id)
+        .where(Series.is_public, Event.status == EventStatus.PLANNED, Event.start >= now)
+        .group_by(Series.id)
+    )
+    rows = db.session.execute(statement).all()
+    result = []
+    for code in (SOURCE, *translated_languages()):
+        titled = with_description = described = events = 0
+        for title, description, translations, count in rows:
+            row = {"title": title, "description": description, "translations": translations}
+            events += count
+            titled += count if texts_of(row, "title")[code] else 0
+            if description:
+                with_description += count
+                described += count if texts_of(row, "description")[code] else 0
+        result.append(Completeness(code, events, titled, with_description, described))
+    return result

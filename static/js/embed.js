@@ -13,11 +13,11 @@
 (function () {
   "use strict";
 
-  var WORDS = {
-    et: { none: "Eelseisvaid üritusi pole", more: "Veel üritusi", cancelled: "Tühistatud", label: "Eelseisvad üritused" },
-    en: { none: "No upcoming events", more: "More events", cancelled: "Cancelled", label: "Upcoming events" },
-    ru: { none: "Нет предстоящих мероприятий", more: "Больше мероприятий", cancelled: "Отменено", label: "Предстоящие мероприятия" }
-  };
+  // Replaced by the words of every configured language when the site serves this script.
+  var WORDS = /* words */ {
+    en: { none: "No upcoming events", more: "More events", alerts: "Email alerts",
+      cancelled: "Cancelled", label: "Upcoming events" }
+  } /* end words */;
   var FALLBACK = ["en", "et"];
   var MAX_LIMIT = 50;
 
@@ -52,7 +52,7 @@
   function languageOf(host) {
     var wanted = (host.getAttribute("data-lang") || document.documentElement.lang || "et")
       .toLowerCase().split("-")[0];
-    return WORDS[wanted] ? wanted : "et";
+    return WORDS[wanted] ? wanted : WORDS.et ? "et" : "en";
   }
 
   function limitOf(host) {
@@ -127,9 +127,18 @@
     return li;
   }
 
+  function alertsUrl(org, language) {
+    var single = org && org.indexOf(",") < 0;
+    return base + "subscribe?" + (single ? "org=" + encodeURIComponent(org) + "&" : "") +
+      "lang=" + language;
+  }
+
   function moreLink(box, host, language, words) {
+    var org = host.getAttribute("data-org");
     var p = element("p", { "class": "more" });
-    p.appendChild(element("a", { href: moreUrl(host.getAttribute("data-org"), language) }, words.more));
+    p.appendChild(element("a", { href: moreUrl(org, language) }, words.more));
+    p.appendChild(document.createTextNode(" · "));
+    p.appendChild(element("a", { href: alertsUrl(org, language) }, words.alerts));
     box.appendChild(p);
   }
 

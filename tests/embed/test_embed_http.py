@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -61,7 +62,10 @@ def test_the_widget_script_is_served_with_a_long_cache_and_revalidated_by_its_et
     response = client.get("/embed.js")
     assert response.status_code == 200
     assert response.mimetype in ("text/javascript", "application/javascript")
-    assert response.data == SCRIPT.read_bytes()
+    served = response.data.decode()
+    before, after = SCRIPT.read_text(encoding="utf-8").split("/* words */")
+    assert served.startswith(before) and served.endswith(after.split("/* end words */")[1])
+    assert len(gzip.compress(response.data, compresslevel=9)) < GZIP_BUDGET
     assert response.cache_control.public
     assert response.cache_control.max_age == 86400
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -153,6 +157,20 @@ def test_the_iframe_form_filters_by_type_language_held_in_and_limit(client, upco
     html = client.get("/embed/events?held_in=en&lang=en&limit=2").get_data(as_text=True)
     titles = [link["text"] for link in _links(html).links if "/events/" in link["href"]]
     assert titles == ["Conversation club", "Conversation club"]
+
+
+def test_the_served_script_speaks_every_configured_language_from_the_catalogues(client):
+    served = client.get("/embed.js").get_data(as_text=True)
+    words = json.loads(re.search(r"var WORDS = (\{.*?\});", served, re.S).group(1))
+    assert set(words) == {"et", "en", "ru", "uk"}
+    assert words["et"]["more"] == "Veel üritusi"
+    assert words["uk"]["none"] and words["uk"]["alerts"] != words["en"]["alerts"]
+
+
+def test_the_iframe_form_offers_email_alerts_for_its_city(client, upcoming):
+    html = client.get("/embed/events?org=tartu&lang=uk").get_data(as_text=True)
+    [alerts] = re.findall(r'<a href="([^"]+)"[^>]*class="alerts"', html)
+    assert alerts.endswith("/subscribe?org=tartu&amp;lang=uk")
 
 
 def test_the_iframe_form_speaks_the_requested_language_and_links_to_more_events(client, upcoming):

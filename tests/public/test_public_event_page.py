@@ -186,3 +186,21 @@ def test_coordinators_get_posts_to_share_in_every_language(world, client):
             assert lines[2] == "Tartu Rahvusvaheline Maja, Lai 1, Tartu"
             assert lines[3] == link
         assert 'data-copy="share-en" hidden' in page, "the copy button needs JavaScript"
+
+
+def test_a_text_shown_in_another_language_says_so_in_the_visitors_language(world, client):
+    """The club's description exists in Estonian and English: a Russian or Ukrainian reader
+    gets the English one, marked as English, and told so in their own language."""
+    event = events_of(world["club"])[0]
+    russian = _get(client, f"/events/{event.id}?lang=ru")
+    assert '<p lang="en">A conversation club for everyone who wants to practise.</p>' in russian
+    assert "Это описание доступно на языке: английский." in russian
+    assert "Это название" not in russian, "the title is there in Russian"
+    fresh()
+    ukrainian = _get(client, f"/events/{event.id}?lang=uk")
+    assert '<h1 lang="en">' in ukrainian
+    assert "Ця назва доступна мовою: англійська." in ukrainian
+    assert "Цей опис доступний мовою: англійська." in ukrainian
+    fresh()
+    english = _get(client, f"/events/{event.id}?lang=en")
+    assert "fallback-note" not in english, "nothing fell back"

@@ -132,3 +132,25 @@ def test_a_cancellation_reason_is_filled_in_too(app, upcoming):
     fresh()
     page = app.test_client().get(f"/events/{cancelled.id}?lang=en").get_data(as_text=True)
     assert "The library is closed" in page
+
+
+def _planned(series) -> int:
+    return sum(1 for event in series.events if event.status.value == "planned")
+
+
+def test_the_admins_indicators_page_shows_how_complete_each_language_is(app, upcoming):
+    club, info_day, parnu = upcoming["club"], upcoming["info_day"], upcoming["parnu_club"]
+    public = _planned(club) + _planned(info_day) + _planned(parnu)
+    client = app.test_client()
+    signed_in_as(client, Role.ADMIN)
+    page = client.get("/indicators/?lang=en").get_data(as_text=True)
+    table = re.search(r'<table class="small" id="language-completeness">.*?</table>', page, re.S)
+    assert table, "the admin sees the languages' completeness"
+    cells = dict(
+        re.findall(r'data-language="(\w+)"><td>[^<]+</td>\s*<td class="n">([^<]+)<', table[0])
+    )
+    russian = round(100 * _planned(club) / public)
+    assert cells == {"et": "100 % ", "en": f"{russian} % ", "ru": f"{russian} % ", "uk": "0 % "}
+    fresh()
+    visitor = app.test_client().get("/indicators/?lang=en").get_data(as_text=True)
+    assert "language-completeness" not in visitor
