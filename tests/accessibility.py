@@ -23,7 +23,11 @@ def _axe_source() -> str:
 
 
 def axe_violations(page) -> list[dict]:
-    """axe-core's violations on the page as it is now: rule id, impact, help and targets."""
+    """axe-core's violations on the page as it is now: rule id, impact, help and targets.
+
+    After a click that submits a form the next page may still be loading: its style sheet
+    decides sizes and colours, so axe waits for the load event (at once if it has fired)."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     result = page.evaluate(
@@ -45,6 +49,7 @@ def axe_violations(page) -> list[dict]:
 
 def sideways_overflow(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls)."""
+    page.wait_for_load_state("load")
     return page.evaluate(
         "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
     )

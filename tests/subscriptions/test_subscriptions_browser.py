@@ -1,21 +1,25 @@
-"""In a browser on a 360 px phone: the subscription pages pass axe in et/en/ru and fit; a
+"""In a browser on a 360 px phone: the subscription pages pass axe in every language and fit; a
 newcomer subscribes without JavaScript, confirms from the mail aiosmtpd caught, gets the digest
-and a cancellation notice, and unsubscribes with the one-click POST."""
+and a cancellation notice, and unsubscribes with the one-click POST. The acceptance journey of
+issue 18 is a Ukrainian newcomer's, for Rakvere's events in Russian and English."""
 
 from __future__ import annotations
 
 import urllib.request
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from subscriptions_support import link_in, mails_to, monday_morning, path_of, text_of, tick
 
+from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event
 from scheduler.events.service import cancel_occurrence
 from scheduler.extensions import db
 from scheduler.subscriptions.models import Subscriber
 from scheduler.subscriptions.service import send_digests
 from tests.accessibility import axe_violations, sideways_overflow
+from tests.factories import expand, make_org, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -44,7 +48,7 @@ def test_the_pages_pass_axe_and_fit_a_phone(app, smtp, upcoming, live_server, br
         "unsubscribe": path_of(kept, "unsubscribe"),
     }
     problems = []
-    for lang in ("et", "en", "ru"):
+    for lang in app.config["LANGUAGES"]:
         context = browser.new_context(viewport=PHONE, java_script_enabled=True)
         page = context.new_page()
         for what, path in paths.items():
@@ -91,6 +95,83 @@ def test_a_newcomer_subscribes_confirms_is_told_and_unsubscribes(
     assert notice.message["Subject"].startswith("Cancelled: Conversation club")
     one_click = notice.message["List-Unsubscribe"].strip("<>")
     assert notice.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    request = urllib.request.Request(
+        one_click.replace(app.config["BASE_URL"].rstrip("/"), live_server),
+        data=b"List-Unsubscribe=One-Click",
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+    db.session.expire_all()
+    assert db.session.scalars(select(Subscriber)).all() == []
+    context.close()
+
+
+def _rakvere_club():
+    """Rakvere's weekly club from tomorrow, held in Russian and English."""
+    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
+    club = make_series(
+        "rakvere-club",
+        org=make_org("rakvere", name="Rakvere linn"),
+        rule="FREQ=WEEKLY",
+        start=first,
+        bounds=(first, first + timedelta(weeks=4)),
+        title="Rakvere vestlusklubi",
+        title_en="Rakvere conversation club",
+        title_uk="Розмовний клуб у Раквере",
+        languages=["ru", "en"],
+        is_public=True,
+    )
+    expand(club, utcnow() + timedelta(days=60))
+    db.session.commit()
+    return club
+
+
+def test_a_ukrainian_newcomer_gets_rakvere_events_in_ukrainian_and_unsubscribes(
+    app, smtp, upcoming, live_server, browser
+):
+    club = _rakvere_club()
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="uk-UA")
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    assert page.locator("html").get_attribute("lang") == "uk", "Accept-Language: uk"
+    page.goto(f"{live_server}/city/rakvere")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    page.click("a[href='/subscribe?org=rakvere']")
+    assert page.locator("input[name=cities][value=rakvere]").is_checked()
+    page.fill("input[name=email]", "newcomer@example.ee")
+    page.check("input[name=languages][value=ru]")
+    page.check("input[name=languages][value=en]")
+    page.check("input[name=frequency][value=immediate]")
+    assert page.locator("input[name=mail_language][value=uk]").is_checked()
+    page.check("input[name=consent]")
+    page.click("main button[type=submit]")
+    assert page.locator("#done").count()
+    tick()
+    (confirmation,) = mails_to(smtp)
+    assert confirmation.message["Content-Language"] == "uk"
+    page.goto(live_server + link_in(confirmation, "/subscribe/confirm/"))
+    page.click("main button[type=submit]")
+    assert page.locator("#done").count()
+
+    send_digests(monday_morning())
+    digest = mails_to(smtp)[-1]
+    assert digest.message["Content-Language"] == "uk"
+    assert "Розмовний клуб у Раквере" in text_of(digest)
+    assert "Conversation club" not in text_of(digest), "Tartu's events were not asked for"
+
+    coming = db.session.scalars(
+        select(Event).where(Event.series_id == club.id).order_by(Event.start)
+    ).first()
+    cancel_occurrence(coming, reason="Haigus", translations={"uk": "Хвороба"})
+    db.session.commit()
+    tick()
+    notice = mails_to(smtp)[-1]
+    assert notice.message["Content-Language"] == "uk"
+    assert "Розмовний клуб у Раквере" in notice.message["Subject"]
+    assert "Хвороба" in text_of(notice)
+
+    one_click = notice.message["List-Unsubscribe"].strip("<>")
     request = urllib.request.Request(
         one_click.replace(app.config["BASE_URL"].rstrip("/"), live_server),
         data=b"List-Unsubscribe=One-Click",
