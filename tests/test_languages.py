@@ -97,3 +97,43 @@ def test_a_further_language_can_be_given_in_a_plan_file_and_an_unknown_one_is_re
     assert SeriesEntry.model_validate(entry).translations == {"title": {"fi": "Kerho"}}
     with pytest.raises(ValueError, match="title_xx: xx is not one of the site's languages"):
         SeriesEntry.model_validate({**entry, "title_xx": "?"})
+
+
+@pytest.fixture
+def ukrainian_club(app):
+    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
+    series = make_series(
+        "rakvere-club",
+        org=make_org("rakvere", name="Rakvere linn"),
+        rule="FREQ=WEEKLY",
+        start=first,
+        bounds=(first, first + timedelta(weeks=3)),
+        title="Vestlusklubi",
+        title_uk="Розмовний клуб",
+    )
+    expand(series, utcnow() + timedelta(days=60))
+    db.session.commit()
+    return series
+
+
+@pytest.mark.parametrize("app_settings", [{}])  # the default list: Ukrainian is in it
+def test_ukrainian_is_everywhere_the_other_languages_are(app, ukrainian_club):
+    client = app.test_client()
+    event = _first_event(ukrainian_club)
+    page = client.get(f"/events/{event.id}?lang=uk").get_data(as_text=True)
+    assert '<html lang="uk"' in page and "Розмовний клуб" in page
+    assert 'hreflang="uk"' in page
+    assert '"inLanguage"' not in page or '"uk"' in page
+    assert "lang=uk" in client.get("/sitemap.xml").get_data(as_text=True)
+    ics = client.get(f"/events/{event.id}.ics?lang=uk")
+    assert "SUMMARY:Розмовний клуб" in ics.get_data(as_text=True)
+    feed = client.get("/feeds/org/rakvere.ics?lang=uk").get_data(as_text=True)
+    assert "SUMMARY:Розмовний клуб" in feed
+    items = client.get("/api/events?org=rakvere&hl=uk").get_json()["items"]
+    assert items[0]["title"] == "Розмовний клуб"
+    widget = client.get("/embed/events?org=rakvere&lang=uk").get_data(as_text=True)
+    assert "Розмовний клуб" in widget and '<html lang="uk">' in widget
+    missing = client.get("/no-such-page?lang=uk")
+    assert missing.status_code == 404 and "Сторінку не знайдено" in missing.get_data(as_text=True)
+    news = client.get("/feeds/events.rss?org=rakvere&lang=uk").get_data(as_text=True)
+    assert "Розмовний клуб" in news

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..core.bounds import cli_require_fits, column_length
+from ..core.localized import LANGUAGES
 from ..extensions import db
 from ..organisations.models import Organisation
 from .addresses import cli_email
@@ -22,7 +23,7 @@ users_group = click.Group("users", help="People who sign in.")
 )
 @click.option("--org", help="Organisation slug (coordinators and organisers).")
 @click.option("--name")
-@click.option("--locale", type=click.Choice(["et", "en", "ru"]), default="et", show_default=True)
+@click.option("--locale", type=click.Choice(LANGUAGES), default="et", show_default=True)
 @click.option("--password", help="Set a password (prompted for when omitted with --prompt).")
 @click.option("--prompt", is_flag=True, help="Ask for the password.")
 @with_appcontext
@@ -89,7 +90,7 @@ def list_command() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--org", help="Organisation slug (coordinators need one).")
 @click.option("--name")
-@click.option("--locale", type=click.Choice(["et", "en", "ru"]), default="et", show_default=True)
+@click.option("--locale", type=click.Choice(LANGUAGES), default="et", show_default=True)
 @with_appcontext
 def invite_command(email, role, org, name, locale) -> None:
     """Mail EMAIL an invitation (a link to choose a password, valid 7 days); print the link."""

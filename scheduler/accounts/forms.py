@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from .addresses import AccountEmail
-from .labels import LANGUAGE_NAMES, ROLE_LABELS
+from .labels import ROLE_LABELS, language_autonyms
 
 MIN_PASSWORD = 10
 
@@ -22,11 +22,15 @@ def _email_field():
     )
 
 
-def _language_field():
-    choices = [
-        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()
+def _language_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(code, name, render_kw={"lang": code})
+        for code, name in language_autonyms().items()
     ]
-    return SelectField(_l("Language"), choices=choices, default="et")
+
+
+def _language_field():
+    return SelectField(_l("Language"), choices=_language_choices, default="et")
 
 
 class NewPasswordForm(FlaskForm):

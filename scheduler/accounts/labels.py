@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask_babel import lazy_gettext as _l
 
+from ..core.localized import content_languages
 from .models import Role
 
 ROLE_LABELS = {
@@ -12,8 +14,12 @@ ROLE_LABELS = {
     Role.ORGANISER: _l("organiser"),
     Role.VIEWER: _l("viewer"),
 }
-# Each language in its own name: a person finds theirs whatever the page's language.
-LANGUAGE_NAMES = {"et": "eesti", "en": "English", "ru": "русский"}
+
+
+def language_autonyms() -> dict[str, str]:
+    """Each configured language in its own name (CLDR): a person finds theirs whatever the
+    page's language ("eesti", "English", "русский", "українська")."""
+    return {code: Locale.parse(code).get_display_name(code) for code in content_languages()}
 
 
 def role_label(role) -> str:

@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from ..events import queries
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"  # hreflang alternates in a sitemap (as Google reads)
 SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limit for one file
 PUBLIC_FEED_KINDS = ("all.ics", "org/", "activity/", "type/", "lang/")
 
@@ -47,7 +48,9 @@ def sitemap_window():
 
 def sitemap_xml(base_url: str) -> bytes:
     """The home, feeds and city pages, then public event pages starting within the window
-    (SITEMAP_DAYS_BACK … SITEMAP_MONTHS_AHEAD), at most the protocol's 50,000 URLs."""
+    (SITEMAP_DAYS_BACK … SITEMAP_MONTHS_AHEAD), at most the protocol's 50,000 URLs; each with
+    its page in every configured language as an hreflang alternate (``?lang=``), and the
+    address without one as the x-default, as the pages' own ``<link rel=alternate>`` say."""
     start, end = sitemap_window()
     pages = [(base_url + url_for("events.index"), None), (base_url + url_for("feeds.index"), None)]
     pages += [(base_url + url_for("public.city", slug=slug), None) for slug in queries.city_slugs()]
@@ -56,9 +59,18 @@ def sitemap_xml(base_url: str) -> bytes:
         (base_url + url_for("events.detail", event_id=event_id), changed)
         for event_id, changed in rows
     ]
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<urlset xmlns="{SITEMAP_NS}">\n']
+    languages = current_app.config["LANGUAGES"]
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">\n',
+    ]
     for location, changed in pages:
         parts.append(f"<url><loc>{escape(location)}</loc>")
+        for code in languages:
+            address = escape(f"{location}?lang={code}", {'"': "&quot;"})
+            parts.append(f'<xhtml:link rel="alternate" hreflang="{code}" href="{address}"/>')
+        default = escape(location, {'"': "&quot;"})
+        parts.append(f'<xhtml:link rel="alternate" hreflang="x-default" href="{default}"/>')
         if changed is not None:
             stamp = changed.astimezone(UTC).replace(microsecond=0).isoformat()
             parts.append(f"<lastmod>{stamp.replace('+00:00', 'Z')}</lastmod>")

@@ -97,7 +97,16 @@ def test_the_sitemap_lists_public_event_pages_of_the_coming_months_and_the_feeds
         if "/events/" in url.findtext("sm:loc", namespaces=NS):
             stamp = url.findtext("sm:lastmod", namespaces=NS)
             assert stamp.endswith("Z") and datetime.fromisoformat(stamp)
-        assert {child.tag.split("}")[1] for child in url} <= {"loc", "lastmod"}
+        assert {child.tag.split("}")[1] for child in url} <= {"loc", "lastmod", "link"}
+        location = url.findtext("sm:loc", namespaces=NS)
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in url.findall("{http://www.w3.org/1999/xhtml}link")
+        }
+        assert alternates == {
+            **{code: f"{location}?lang={code}" for code in ("et", "en", "ru", "uk")},
+            "x-default": location,
+        }
 
 
 def _months_ahead(day: date, months: int) -> date:
