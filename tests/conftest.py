@@ -246,7 +246,10 @@ def live_server(app):
 
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    from tests.accessibility import serving_axe
+
+    # axe-core from the pages' own origin, for tests.accessibility (not an app route)
+    server = make_server("127.0.0.1", 0, serving_axe(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

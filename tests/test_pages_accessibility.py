@@ -1,5 +1,6 @@
-"""Every HTML page passes axe-core (WCAG 2.2 AA) and fits a 360 px phone, in et, en and ru,
-signed out and signed in as an admin, a coordinator and an organiser.
+"""Every HTML page passes axe-core (WCAG 2.2 AA) and fits a 360 px phone, in every language the
+app offers (``LANGUAGES``), signed out and signed in as an admin, a coordinator and an
+organiser.
 
 The pages come from ``app.url_map``: every GET rule that answers HTML (not a feed, an
 export, the API, static files or the health check). A rule without arguments is visited as
@@ -15,7 +16,10 @@ and the error pages themselves (400, 403, 404, 410, 429).
 
 Each (role, language) gets one browser context, and pages already checked in it are not
 checked again: the same address, or the same document at another address (the sign-in page
-a visitor is sent to from each protected page, the same refusal of many pages).
+a visitor is sent to from each protected page, the same refusal of many pages). One script
+run per visit reads what the checks need of the document (its <main>, its width, the
+document itself); axe-core is loaded from the live server's own origin, so that Chromium
+compiles it once, not once per page (``tests/accessibility.py``).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from scheduler.reminders.tokens import followup_token, opt_out_token
 from scheduler.subscriptions import service as subscriptions
 from scheduler.subscriptions.choices import Choice
 from scheduler.subscriptions.links import link_token
-from tests.accessibility import axe_violations, sideways_overflow
+from tests.accessibility import SIDEWAYS_OVERFLOW, axe_violations
 from tests.accounts.support import link_made_ago
 from tests.factories import expand, make_series
 from tests.registrations.registrations_support import (
@@ -64,7 +68,8 @@ pytestmark = [
     pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
 ]
 
-LANGUAGES = ("et", "en", "ru")
+# The browser's locale in each language (a language missing here is its own locale).
+LOCALES = {"et": "et-EE", "en": "en-GB", "ru": "ru-RU", "uk": "uk-UA"}
 PHONE = {"width": 360, "height": 740}
 PEOPLE = {
     "admin": ("adviser@elvl.ee", Role.ADMIN, None),
@@ -368,23 +373,38 @@ def _visits(app, samples: dict[str, list[Sample]]) -> list[Sample]:
     return visits
 
 
+def languages(app) -> tuple[str, ...]:
+    """Every language the app offers: each is swept."""
+    return tuple(app.config["LANGUAGES"])
+
+
 def _with_lang(url: str, lang: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}lang={lang}"
 
 
-_DOCUMENT = """() => {
+# What the sweep reads of a page, in one script run: the document without what only names its
+# own address (the language links, the sign-in link's ``next``), whether it has a <main>,
+# how much wider than the phone it is, and whether axe-core is loaded in it yet.
+_PROBE = f"""() => {{
     const copy = document.documentElement.cloneNode(true);
     for (const link of copy.querySelectorAll('.langs a')) link.removeAttribute('href');
-    return copy.outerHTML.replace(/next=[^"&]*/g, 'next=');
-}"""
+    return {{
+        document: copy.outerHTML.replace(/next=[^"&]*/g, 'next='),
+        main: document.querySelector('main') !== null,
+        overflow: {SIDEWAYS_OVERFLOW},
+        axe: typeof window.axe === 'object',
+    }};
+}}"""
 
 
-def _document_apart_from_its_address(page) -> str:
-    """The page's document without what only names its own address (the language links, the
-    sign-in link's ``next``). The sign-in page a visitor is sent to from every protected
-    page, or the same refusal at many addresses, is one document: axe-core and the width
-    check read the document and the viewport only, so it is checked once per language."""
-    return hashlib.sha256(page.evaluate(_DOCUMENT).encode()).hexdigest()
+def _probe(page) -> dict:
+    """The sign-in page a visitor is sent to from every protected page, or the same refusal
+    at many addresses, is one document: axe-core and the width check read the document and
+    the viewport only, so it is checked once per language (``document`` is its hash)."""
+    page.wait_for_load_state("load")  # a form submitted by a click may still be loading
+    probe = page.evaluate(_PROBE)
+    probe["document"] = hashlib.sha256(probe["document"].encode()).hexdigest()
+    return probe
 
 
 class Sweep:
@@ -400,7 +420,7 @@ class Sweep:
     def context(self, lang: str):
         context = self.browser.new_context(
             viewport=PHONE,
-            locale={"et": "et-EE", "en": "en-GB", "ru": "ru-RU"}[lang],
+            locale=LOCALES.get(lang, lang),
             timezone_id="Europe/Tallinn",
         )
         page = context.new_page()
@@ -413,31 +433,33 @@ class Sweep:
             assert "/account/login" not in page.url, f"{self.role} could not sign in"
         return context, page
 
-    def check(self, page, lang: str, what: str) -> None:
-        """axe-core and the page's width, as the page is now."""
+    def check(self, page, lang: str, what: str, probe: dict | None = None) -> None:
+        """axe-core and the page's width, as the page is now (``probe``: read just now)."""
         key = (lang, page.url.split("#")[0])
         if key in self.checked:
             return
         self.checked.add(key)
-        document = (lang, _document_apart_from_its_address(page))
+        probe = probe or _probe(page)
+        document = (lang, probe["document"])
         if document in self.documents:
             return
         self.documents.add(document)
         where = f"{self.role or 'signed out'}, {lang}: {what} ({page.url.replace(self.base, '')})"
-        for violation in axe_violations(page):
+        for violation in axe_violations(page, injected=probe["axe"]):
             self.problems.append(f"{where}: {violation}")
-        if wider := sideways_overflow(page):
+        if wider := probe["overflow"]:
             self.problems.append(f"{where}: {wider} px wider than the phone")
 
     def visit(self, page, lang: str, sample: Sample) -> int:
         response = page.goto(_with_lang(f"{self.base}{sample.path}", lang))
         status = response.status if response else 0
         self.statuses[(lang, sample.path)] = status
+        probe = _probe(page)
         if status >= 500:
             self.problems.append(f"{self.role}, {lang}: {sample.path} answered {status}")
-        elif not page.locator("main").count():  # the site's layout, or a framed page's own
+        elif not probe["main"]:  # the site's layout, or a framed page's own
             self.problems.append(f"{self.role}, {lang}: {sample.path} has no <main>")
-        self.check(page, lang, sample.note or sample.path)
+        self.check(page, lang, sample.note or sample.path, probe)
         return status
 
     def report(self) -> str:
@@ -454,7 +476,7 @@ def _submit_without_browser_checks(page, form_selector: str, button: str) -> Non
 def _sweep(app, world, live_server, browser, role, forms=None) -> Sweep:
     sweep = Sweep(browser, live_server, world, role)
     visits = _visits(app, world["samples"])
-    for lang in LANGUAGES:
+    for lang in languages(app):
         context, page = sweep.context(lang)
         try:
             for sample in visits:
@@ -504,7 +526,7 @@ def test_every_page_signed_out(app, world, live_server, browser):
     app.config["LOGIN_MAX_FAILURES"] = 4
     sweep = _sweep(app, world, live_server, browser, None, _anonymous_forms)
     # too many failed sign-ins: 429, in each language
-    for lang in LANGUAGES:
+    for lang in languages(app):
         context, page = sweep.context(lang)
         try:
             statuses = []
@@ -579,7 +601,9 @@ def _organiser_forms(sweep: Sweep, page, lang: str) -> None:
 def test_every_page_signed_in_as_admin(app, world, live_server, browser):
     sweep = _sweep(app, world, live_server, browser, "admin", _admin_forms)
     refused = {
-        (lang, s.path): s.admin_status for s in _visits(app, world["samples"]) for lang in LANGUAGES
+        (lang, s.path): s.admin_status
+        for s in _visits(app, world["samples"])
+        for lang in languages(app)
     }
     for (lang, path), status in sweep.statuses.items():
         if (lang, path) in refused and refused[lang, path] != status:

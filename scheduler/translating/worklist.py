@@ -122,10 +122,6 @@ def worklist(scope, now: datetime) -> Worklist:
     )
 
 
-def count_missing(scope, now: datetime) -> int:
-    return sum(worklist(scope, now).counts.values())
-
-
 def target(kind: str, row_id: int):
     """The row a fill-in names, or None."""
     model = {"series": Series, "event": Event, "organisation": Organisation}.get(kind)

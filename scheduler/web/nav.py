@@ -16,7 +16,7 @@ def add_nav_link(
     """Show a link in the page header; ``label`` should be a lazy_gettext string.
 
     ``count``, if given, is called per page: None hides the link (e.g. not signed in),
-    a number is shown next to the label. Keep it to one cheap query.
+    True shows it, a number is shown next to the label. Keep it to one cheap query.
     """
     app.extensions.setdefault("scheduler.nav", []).append((endpoint, label))
     if count is not None:
@@ -56,4 +56,6 @@ def _counted(counter: Callable[[], int | None], endpoint: str) -> tuple[bool, in
     except Exception:  # noqa: BLE001 - a header count must never break a page (or an error page)
         log.exception("navigation count for %s failed", endpoint)
         return False, None
+    if value is True:  # shown, without a number
+        return True, None
     return value is not None, value
