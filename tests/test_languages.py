@@ -83,7 +83,7 @@ def test_the_series_editor_asks_for_the_further_language_too(app, club):
     assert f'value="{FINNISH_TITLE}"' in page
 
 
-def test_a_further_language_can_be_given_in_a_plan_file_and_an_unknown_one_is_refused():
+def test_a_further_language_can_be_given_in_a_plan_file_and_an_unknown_one_is_refused(app):
     from scheduler.plans.schema import SeriesEntry
 
     entry = {

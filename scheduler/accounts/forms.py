@@ -4,8 +4,11 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from ..core.localized import sorted_estonian
+from ..organisations.models import OrganisationKind
 from .addresses import AccountEmail
 from .labels import ROLE_LABELS, language_autonyms
+from .models import Role
 
 MIN_PASSWORD = 10
 
@@ -64,11 +67,24 @@ class InviteForm(FlaskForm):
     locale = _language_field()
 
     def offer(self, roles, organisations, locale: str) -> None:
-        """The roles and organisations the inviting person may choose from."""
-        self.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in roles]
-        self.organisation.choices = [SelectChoice("", "—")] * (len(organisations) != 1) + [
-            SelectChoice(o.slug, o.display_name(locale)) for o in organisations
-        ]
+        """The roles and organisations the inviting person may choose from: the least role
+        first and chosen unless another is asked for (least privilege), the partners before
+        the 79 local governments."""
+        least_first = sorted(roles, key=lambda role: -list(Role).index(role))
+        self.role.choices = [SelectChoice(r.value, str(ROLE_LABELS[r])) for r in least_first]
+        if not self.role.data and least_first:
+            self.role.data = least_first[0].value
+        governments = [o for o in organisations if o.kind == OrganisationKind.KOV]
+        partners = [o for o in organisations if o.kind != OrganisationKind.KOV]
+        choices = [SelectChoice("", "—")] * (len(organisations) != 1)
+        choices += [SelectChoice(o.slug, o.display_name(locale)) for o in partners]
+        if governments:
+            label = str(_l("Local governments"))
+            choices += [
+                SelectChoice(o.slug, o.display_name(locale), optgroup=label)
+                for o in sorted_estonian(governments, key=lambda o: o.display_name("et"))
+            ]
+        self.organisation.choices = choices
 
 
 class RoleForm(FlaskForm):

@@ -130,9 +130,11 @@ def change_role(user_id: int):
     if form.role.data == Role.COORDINATOR and person.organisation_id is None:
         flash(_("A coordinator needs an organisation."), "error")
         return redirect(url_for("accounts.people"))
-    set_role(person, form.role.data)
+    resent = set_role(person, form.role.data, by=_me())
     role = role_label(person.role)
     flash(_("%(email)s: the role is now %(role)s.", email=person.email, role=role))
+    if resent:
+        flash(_("The invitation was sent again, naming the new role."))
     return redirect(url_for("accounts.people"))
 
 

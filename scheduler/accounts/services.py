@@ -151,11 +151,15 @@ def _send(user: User, kind: str, **context) -> str | None:
     return None
 
 
-def create_first_admin(email: str, password: str, name: str | None = None) -> User:
+def create_first_admin(
+    email: str, password: str, name: str | None = None, *, locale: str | None = None
+) -> User:
+    """The first administrator, in the language of the page they signed up on."""
     from .models import Role
 
     user = find_user(email) or User(email=email.strip().lower())
     user.role, user.active = Role.ADMIN, True
+    user.locale = locale or user.locale or "et"
     user.name = name or user.name
     user.set_password(password)
     db.session.add(user)
@@ -168,10 +172,18 @@ def reactivate(user: User) -> None:
     db.session.commit()
 
 
-def set_role(user: User, role) -> None:
-    """A new role ends the person's sessions, so pages they have open cannot act on the old one."""
+def set_role(user: User, role, *, by: User | None = None) -> bool:
+    """A new role ends the person's sessions, so pages they have open cannot act on the old
+    one; a person who has not yet taken up their invitation gets it again, naming the new
+    role (the first mail named the old one). Whether the invitation was sent again."""
+    from .links import INVITATION, user_token
     from .models import Role
 
+    changed = user.role != Role(role)
     user.role = Role(role)
     user.end_sessions()
     db.session.commit()
+    if not changed or user.password_hash or not user.is_active:
+        return False
+    link = link_to("accounts.accept_invitation", token=user_token(user, INVITATION))
+    return _send(user, "invitation", link=link, inviter=by) is None

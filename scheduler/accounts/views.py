@@ -4,6 +4,7 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -107,7 +108,10 @@ def first_admin(token: str):
     form = FirstAdminForm()
     if form.validate_on_submit():
         user = services.create_first_admin(
-            form.email.data, form.password.data, form.name.data or None
+            form.email.data,
+            form.password.data,
+            form.name.data or None,
+            locale=str(get_locale() or "et"),
         )
         logout_user()
         login_user(user)

@@ -10,4 +10,4 @@ def init_app(app) -> None:
 
     from ..web.nav import add_nav_link
 
-    add_nav_link(app, "calendars.index", _l("Imported calendars"))
+    add_nav_link(app, "calendars.index", _l("Imported calendars"), action="manage_calendars")

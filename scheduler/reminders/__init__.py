@@ -8,4 +8,4 @@ def init_app(app) -> None:
     from .planning import connect_signals
 
     connect_signals()
-    add_nav_link(app, "reminders.index", _l("Reminders"))
+    add_nav_link(app, "reminders.index", _l("Reminders"), action="see_reminders")

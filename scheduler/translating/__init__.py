@@ -9,6 +9,5 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from ..web.nav import add_nav_link
-    from .views import nav_count
 
-    add_nav_link(app, "translating.index", _l("Translations"), count=nav_count)
+    add_nav_link(app, "translating.index", _l("Translations"), action="translate")

@@ -32,8 +32,6 @@ class FillForm(TranslatedForm):
         choices=[SelectChoice(name, name) for name in FIELDS], validators=[DataRequired()]
     )
 
-    def typed(self, posted) -> dict[str, str | None]:
-        """The versions typed, by language: only those the page offered (``posted``)."""
-        return {
-            code: box.data for code, box in self.translated_fields("text") if box.name in posted
-        }
+    def typed(self) -> dict[str, str | None]:
+        """The versions typed, by language: only those the page offered (and so posted)."""
+        return {code: box.data for code, box in self.translated_fields("text") if box.raw_data}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.policy import can, organisation_scope
+from ..core.policy import organisation_scope
 from ..core.time import utcnow
 from ..events.service import OccurrenceError
 from ..extensions import db
@@ -24,11 +24,6 @@ ACTIONS = {
 }
 
 
-def nav_count() -> bool | None:
-    """The header's link, for those who may translate (counting costs a page's worth)."""
-    return True if can(current_user, "translate") else None
-
-
 @requires("translate")
 def index():
     work = worklist(organisation_scope(current_user), utcnow())
@@ -44,7 +39,7 @@ def fill():
     row = admit(target(form.kind.data, form.row_id.data), ACTIONS[form.kind.data])
     key = f"{form.kind.data}-{row.id}-{form.field.data}"
     try:
-        changed = fill_row(row, form.field.data, form.typed(request.form))
+        changed = fill_row(row, form.field.data, form.typed())
     except (OccurrenceError, ValueError) as error:
         db.session.rollback()
         flash(str(error), "error")

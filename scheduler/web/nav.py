@@ -11,16 +11,36 @@ log = logging.getLogger(__name__)
 
 
 def add_nav_link(
-    app: Flask, endpoint: str, label, count: Callable[[], int | None] | None = None
+    app: Flask,
+    endpoint: str,
+    label,
+    count: Callable[[], int | bool | None] | None = None,
+    *,
+    action: str | None = None,
 ) -> None:
     """Show a link in the page header; ``label`` should be a lazy_gettext string.
 
     ``count``, if given, is called per page: None hides the link (e.g. not signed in),
     True shows it, a number is shown next to the label. Keep it to one cheap query.
+    ``action``: the link is shown only to those the policy lets do it (a visitor sees only
+    what a visitor can use).
     """
+    if action is not None and count is None:
+        count = _allowed(action)
     app.extensions.setdefault("scheduler.nav", []).append((endpoint, label))
     if count is not None:
         app.extensions.setdefault("scheduler.nav_counts", {})[endpoint] = count
+
+
+def _allowed(action: str) -> Callable[[], bool | None]:
+    def shown() -> bool | None:
+        from flask_login import current_user
+
+        from ..core.policy import can
+
+        return True if can(current_user, action) else None
+
+    return shown
 
 
 def nav_links(app: Flask) -> list:

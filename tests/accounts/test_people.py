@@ -142,4 +142,4 @@ def test_each_persons_role_picker_shows_their_role_and_offers_only_what_may_be_g
     sign_in(client, "coord@tartu.ee")
     picker = Picker()
     picker.feed(_get(client, "/account/people").get_data(as_text=True))
-    assert picker.options == [("organiser", True), ("viewer", False)]
+    assert picker.options == [("viewer", False), ("organiser", True)]  # the least role first

@@ -5,15 +5,17 @@ public surface shows what was filled in at once."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import icalendar
 import pytest
 
 from scheduler.accounts.models import Role
-from scheduler.core.time import utcnow
+from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Series
 from scheduler.extensions import db
 from scheduler.translating.worklist import worklist
+from tests.factories import expand, make_series
 from tests.support.people import fresh, signed_in_as
 
 
@@ -80,32 +82,58 @@ def test_another_organisations_row_is_refused_and_left_as_it_was(app, upcoming):
     assert club.title_uk is None
 
 
+def _language_cafe(upcoming) -> Series:
+    """A second Tartu series titled in Estonian only, meeting within a week."""
+    first = min(e.start for e in upcoming["info_day"].events).astimezone(zone()).date()
+    cafe = make_series(
+        "tartu-cafe",
+        org=upcoming["info_day"].organisation,
+        rule=None,
+        start=first,
+        bounds=None,
+        title="Keelekohvik",
+        is_public=True,
+    )
+    expand(cafe, utcnow() + timedelta(days=60))
+    db.session.commit()
+    return cafe
+
+
 def test_filling_two_russian_titles_shows_them_on_every_public_surface_at_once(app, upcoming):
+    info_day, cafe = upcoming["info_day"], _language_cafe(upcoming)
     client = app.test_client()
     signed_in_as(client, Role.COORDINATOR, "tartu")
-    info_day, parnu_club = upcoming["info_day"], upcoming["parnu_club"]
+    page = _page(client)
+    for series in (info_day, cafe):
+        form = page.split(f'id="series-{series.id}-title"')[1].split("</article>")[0]
+        assert 'name="text_ru"' in form, "a missing Russian title is offered"
     sequence_before = max(event.sequence for event in info_day.events)
-    saved = _fill(client, "series", info_day.id, "title", ru="День информации", uk="")
-    assert saved.status_code == 302 and saved.location.endswith(f"#series-{info_day.id}-title")
+    titles = {info_day: "День информации", cafe: "Языковое кафе"}
+    for series, title in titles.items():
+        saved = _fill(client, "series", series.id, "title", ru=title, uk="")
+        assert saved.status_code == 302
+        assert saved.location.endswith(f"#series-{series.id}-title")
     named = _fill(client, "organisation", info_day.organisation_id, "name", ru="город Тарту")
     assert named.status_code == 302
     db.session.expire_all()
     assert info_day.title_ru == "День информации" and info_day.title_uk is None
+    assert cafe.title_ru == "Языковое кафе"
     assert max(event.sequence for event in info_day.events) > sequence_before
 
     fresh()
     visitor = app.test_client()
-    event = min(info_day.events, key=lambda e: e.start)
-    assert "День информации" in visitor.get(f"/events/{event.id}?lang=ru").get_data(as_text=True)
+    for series, title in titles.items():
+        event = min(series.events, key=lambda e: e.start)
+        assert title in visitor.get(f"/events/{event.id}?lang=ru").get_data(as_text=True)
     feed = visitor.get("/feeds/org/tartu.ics?lang=ru")
     summaries = {str(v["SUMMARY"]) for v in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")}
-    assert "День информации" in summaries
-    api = visitor.get("/api/events?org=tartu&hl=ru&type=info_day").get_json()
-    assert {item["title"] for item in api["items"]} == {"День информации"}
-    widget = visitor.get("/embed/events?org=tartu&lang=ru").get_data(as_text=True)
-    assert "День информации" in widget
+    assert set(titles.values()) <= summaries
+    api = visitor.get("/api/events?org=tartu&hl=ru&limit=50").get_json()
+    assert set(titles.values()) <= {item["title"] for item in api["items"]}
+    widget = visitor.get("/embed/events?org=tartu&lang=ru&limit=20").get_data(as_text=True)
+    assert all(title in widget for title in titles.values())
     assert "город Тарту" in visitor.get("/city/tartu?lang=ru").get_data(as_text=True)
-    assert parnu_club.title_ru is None
+    assert upcoming["parnu_club"].title_ru is None
 
 
 def test_a_text_filled_in_leaves_the_other_languages_alone(app, upcoming):
