@@ -61,6 +61,24 @@ def test_the_month_view_is_a_grid_of_the_months_weeks_with_links_to_each_days_ag
     assert "Social-interaction club (in English)" in page
 
 
+def test_a_month_entry_tells_its_time_whole_title_and_organisation(plan_2024, client):
+    """Two 17:30 clubs on one day are told apart: the title is not cut to one line, the
+    organisation follows, and the whole of it is the link's title (hover) as well."""
+    page = _page(client, "/?view=month&date=2024-03-20&lang=en")
+    entries = re.findall(
+        r'<li class="status-[^"]*" data-series="[^"]+"><a [^>]*>.*?</a></li>', page
+    )
+    assert entries
+    first = entries[0]
+    hover = unescape(re.search(r'title="([^"]+)"', first).group(1))
+    time, title, org = (
+        re.search(rf'<span class="{name}"[^>]*>([^<]+)</span>', first).group(1)
+        for name in ("time", "title", "org")
+    )
+    assert hover == f"{time} {unescape(title)} · {unescape(org)}"
+    assert any("Tartu" in entry and 'class="org"' in entry for entry in entries)
+
+
 def test_today_is_marked_in_every_view(plan_2024, client):
     for view in ("agenda", "week", "month"):
         page = _page(client, f"/?view={view}&lang=en")
