@@ -7,16 +7,12 @@ settings alone, a title given in it reaches the event page, the iCal feed and th
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import icalendar
 import pytest
 
 from scheduler.core.localized import LANGUAGES, content_languages
-from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event
-from scheduler.extensions import db
-from tests.factories import expand, make_org, make_series
+from tests.support.upcoming import weekly_club
 
 FINNISH_TITLE = "Keskustelukerho"
 
@@ -28,20 +24,14 @@ def app_settings():
 
 @pytest.fixture
 def club(app):
-    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
-    series = make_series(
+    return weekly_club(
         "tartu-club",
-        org=make_org("tartu", name="Tartu linn"),
-        rule="FREQ=WEEKLY",
-        start=first,
-        bounds=(first, first + timedelta(weeks=3)),
+        "tartu",
+        "Tartu linn",
         title="Vestlusklubi",
         title_en="Conversation club",
         title_fi=FINNISH_TITLE,
     )
-    expand(series, utcnow() + timedelta(days=60))
-    db.session.commit()
-    return series
 
 
 def _first_event(series) -> Event:
@@ -101,19 +91,9 @@ def test_a_further_language_can_be_given_in_a_plan_file_and_an_unknown_one_is_re
 
 @pytest.fixture
 def ukrainian_club(app):
-    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
-    series = make_series(
-        "rakvere-club",
-        org=make_org("rakvere", name="Rakvere linn"),
-        rule="FREQ=WEEKLY",
-        start=first,
-        bounds=(first, first + timedelta(weeks=3)),
-        title="Vestlusklubi",
-        title_uk="Розмовний клуб",
+    return weekly_club(
+        "rakvere-club", "rakvere", "Rakvere linn", title="Vestlusklubi", title_uk="Розмовний клуб"
     )
-    expand(series, utcnow() + timedelta(days=60))
-    db.session.commit()
-    return series
 
 
 @pytest.mark.parametrize("app_settings", [{}])  # the default list: Ukrainian is in it

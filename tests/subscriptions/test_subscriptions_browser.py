@@ -6,20 +6,18 @@ issue 18 is a Ukrainian newcomer's, for Rakvere's events in Russian and English.
 from __future__ import annotations
 
 import urllib.request
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from subscriptions_support import link_in, mails_to, monday_morning, path_of, text_of, tick
 
-from scheduler.core.time import utcnow, zone
 from scheduler.events.models import Event
 from scheduler.events.service import cancel_occurrence
 from scheduler.extensions import db
 from scheduler.subscriptions.models import Subscriber
 from scheduler.subscriptions.service import send_digests
 from tests.accessibility import axe_violations, sideways_overflow
-from tests.factories import expand, make_org, make_series
+from tests.support.upcoming import weekly_club
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -93,15 +91,7 @@ def test_a_newcomer_subscribes_confirms_is_told_and_unsubscribes(
     tick()
     notice = mails_to(smtp)[-1]
     assert notice.message["Subject"].startswith("Cancelled: Conversation club")
-    one_click = notice.message["List-Unsubscribe"].strip("<>")
-    assert notice.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    request = urllib.request.Request(
-        one_click.replace(app.config["BASE_URL"].rstrip("/"), live_server),
-        data=b"List-Unsubscribe=One-Click",
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 200
+    _unsubscribe_with_one_click(app, notice, live_server)
     db.session.expire_all()
     assert db.session.scalars(select(Subscriber)).all() == []
     context.close()
@@ -109,22 +99,29 @@ def test_a_newcomer_subscribes_confirms_is_told_and_unsubscribes(
 
 def _rakvere_club():
     """Rakvere's weekly club from tomorrow, held in Russian and English."""
-    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
-    club = make_series(
+    return weekly_club(
         "rakvere-club",
-        org=make_org("rakvere", name="Rakvere linn"),
-        rule="FREQ=WEEKLY",
-        start=first,
-        bounds=(first, first + timedelta(weeks=4)),
+        "rakvere",
+        "Rakvere linn",
+        weeks=4,
         title="Rakvere vestlusklubi",
         title_en="Rakvere conversation club",
         title_uk="Розмовний клуб у Раквере",
         languages=["ru", "en"],
-        is_public=True,
     )
-    expand(club, utcnow() + timedelta(days=60))
-    db.session.commit()
-    return club
+
+
+def _unsubscribe_with_one_click(app, notice, live_server) -> None:
+    """What a mail client does with RFC 8058's List-Unsubscribe-Post: a POST, no page."""
+    assert notice.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = notice.message["List-Unsubscribe"].strip("<>")
+    request = urllib.request.Request(
+        one_click.replace(app.config["BASE_URL"].rstrip("/"), live_server),
+        data=b"List-Unsubscribe=One-Click",
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
 
 
 def test_a_ukrainian_newcomer_gets_rakvere_events_in_ukrainian_and_unsubscribes(
@@ -171,14 +168,7 @@ def test_a_ukrainian_newcomer_gets_rakvere_events_in_ukrainian_and_unsubscribes(
     assert "Розмовний клуб у Раквере" in notice.message["Subject"]
     assert "Хвороба" in text_of(notice)
 
-    one_click = notice.message["List-Unsubscribe"].strip("<>")
-    request = urllib.request.Request(
-        one_click.replace(app.config["BASE_URL"].rstrip("/"), live_server),
-        data=b"List-Unsubscribe=One-Click",
-        method="POST",
-    )
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 200
+    _unsubscribe_with_one_click(app, notice, live_server)
     db.session.expire_all()
     assert db.session.scalars(select(Subscriber)).all() == []
     context.close()

@@ -68,3 +68,20 @@ def upcoming(app):
     cancel_occurrence(second, reason="Raamatukogu on suletud")
     db.session.commit()
     return {"club": club, "info_day": info_day, "parnu_club": parnu_club, "cancelled": second}
+
+
+def weekly_club(key: str, org: str, org_name: str, *, weeks: int = 3, **fields):
+    """A public weekly club of ``org`` from tomorrow on, for ``weeks``, its events made."""
+    first = utcnow().astimezone(zone()).date() + timedelta(days=1)
+    club = make_series(
+        key,
+        org=make_org(org, name=org_name),
+        rule="FREQ=WEEKLY",
+        start=first,
+        bounds=(first, first + timedelta(weeks=weeks)),
+        is_public=True,
+        **fields,
+    )
+    expand(club, utcnow() + timedelta(days=60))
+    db.session.commit()
+    return club
