@@ -11,12 +11,14 @@ import pytest
 from sqlalchemy import select
 from subscriptions_support import link_in, mails_to, monday_morning, path_of, text_of, tick
 
+from scheduler.accounts.models import Role
 from scheduler.events.models import Event
 from scheduler.events.service import cancel_occurrence
 from scheduler.extensions import db
 from scheduler.subscriptions.models import Subscriber
 from scheduler.subscriptions.service import send_digests
 from tests.accessibility import axe_violations, sideways_overflow
+from tests.support.people import signed_in_as
 from tests.support.upcoming import weekly_club
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -160,8 +162,12 @@ def test_a_ukrainian_newcomer_gets_rakvere_events_in_ukrainian_and_unsubscribes(
     coming = db.session.scalars(
         select(Event).where(Event.series_id == club.id).order_by(Event.start)
     ).first()
-    cancel_occurrence(coming, reason="Haigus", translations={"uk": "Хвороба"})
-    db.session.commit()
+    coordinator = app.test_client()  # Rakvere's coordinator cancels it on the event's page
+    signed_in_as(coordinator, Role.COORDINATOR, "rakvere")
+    cancelled = coordinator.post(
+        f"/events/{coming.id}/cancel", data={"reason": "Haigus", "reason_uk": "Хвороба"}
+    )
+    assert cancelled.status_code == 303  # back to the event page
     tick()
     notice = mails_to(smtp)[-1]
     assert notice.message["Content-Language"] == "uk"
