@@ -36,7 +36,9 @@ def _page(client, url: str) -> str:
 
 
 def _titles(html: str) -> list[str]:
-    return re.findall(r">(?:\d\d:\d\d )?(?:<span[^>]*>)?(Busy \d+ no \d\d)(?:</span>)?</a>", html)
+    # a title ends its link, or (in the month grid) is followed by its organisation
+    ending = r'(?:</span>)?(?: <span class="org"|</a>)'
+    return re.findall(r">(?:\d\d:\d\d )?(?:<span[^>]*>)?(Busy \d+ no \d\d)" + ending, html)
 
 
 def _cell(html: str, day: date) -> str:
