@@ -109,9 +109,6 @@ def flat_texts(obj: Any, field: str) -> dict[str, Any]:
     return {flat_name(field, code): text for code, text in texts_of(obj, field).items()}
 
 
-in_each_language = flat_texts
-
-
 def translations_of(obj: Any, *fields: str) -> dict[str, dict[str, str]]:
     """The ``translations`` value holding ``fields`` of ``obj`` (a row, entry or mapping)."""
     found = {}

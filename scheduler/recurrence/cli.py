@@ -10,9 +10,10 @@ from dateutil.relativedelta import relativedelta
 
 from ..core.time import DEFAULT_TZ, parse_local_datetime
 from . import HOLIDAY_POLICIES, DateRange, RecurrenceSpec, RuleError, describe, expand, validate
+from .describe import DESCRIBED_LANGUAGES
 
 rules_group = click.Group("rules", help="Recurrence rules.")
-LOCALES = ("et", "en", "ru", "uk")  # the languages describe() speaks
+LOCALES = DESCRIBED_LANGUAGES
 
 
 @rules_group.command("preview")

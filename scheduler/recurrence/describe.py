@@ -737,6 +737,10 @@ _PHRASEBOOKS: dict[str, type[English]] = {
 }
 
 
+#: the languages ``describe`` writes in (others get English)
+DESCRIBED_LANGUAGES = tuple(_PHRASEBOOKS)
+
+
 def described_language(locale: str) -> str:
     """The language ``describe`` answers ``locale`` in: its own, or English."""
     language = str(locale or "").replace("-", "_").split("_")[0].lower()
